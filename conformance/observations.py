@@ -1,0 +1,184 @@
+"""The observation log: exchanges plus what the suite meant by each.
+
+The driver records *what happened* (an :class:`~conformance.evidence.Exchange`);
+the scenarios add *why it was sent* (a :class:`Step`: kind, expectation,
+process). Requirement checks read only this log, so they run the same on a
+live run and on a hand-written sequence in a unit test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Iterator
+
+from .evidence import Exchange
+from .profiles import RANK, AcceptView, MonitorView, Profile, State, read_accept, read_monitor
+
+
+class Kind(str, Enum):
+    POST = "post"  # a valid POST on the resource
+    MALFORMED = "malformed"  # a POST whose body is not valid for the resource
+    POLL = "poll"  # GET of a monitor
+    HEAD = "head"  # HEAD of a monitor or product (through the HTTP client)
+    RAW_HEAD = "raw-head"  # HEAD over a raw socket; response_body holds any bytes after the head
+    PRODUCT = "product"  # GET of a product
+    METHOD = "method"  # a method the resource probably does not allow
+    UNKNOWN = "unknown"  # GET of a monitor URI that was never handed out
+
+
+class Expect(str, Enum):
+    """What the suite knew about the target when it sent a POST."""
+
+    ACCEPT = "accept"  # nothing in flight that the suite knows of (single) / any time (multi)
+    CONFLICT = "conflict"  # single: a process was observed in flight after the POST was sent
+    REACCEPT = "reaccept"  # single: the previous process was observed terminated before this POST
+    RACE = "race"  # one of N simultaneous POSTs on an idle resource
+    PREFER = "prefer"  # carries an unknown Prefer token on an idle resource
+    PROBE = "probe"  # single: the POST right after a malformed one on an idle resource
+    ANY = "any"  # the suite cannot tell whether the target is idle (e.g. before the first 202)
+
+
+@dataclass
+class Step:
+    kind: Kind
+    ex: Exchange
+    scenario: str
+    process: int | None = None
+    expect: Expect | None = None
+    burst: int | None = None
+
+    @property
+    def seq(self) -> int:
+        return self.ex.seq
+
+
+@dataclass
+class ProcessRecord:
+    """A process the suite started (or saw started) and follows."""
+
+    id: int
+    scenario: str
+    accept_seq: int
+    monitor: str | None
+    accepted_at: float
+    timed_out: bool = False  # the suite waited the whole deadline without seeing terminated
+    deadline: float | None = None
+
+
+@dataclass
+class Log:
+    profile: Profile
+    pattern: str
+    steps: list[Step] = field(default_factory=list)
+    processes: dict[int, ProcessRecord] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    hypothesis: dict | None = None
+    _accept_cache: dict[int, AcceptView] = field(default_factory=dict, repr=False)
+    _monitor_cache: dict[int, MonitorView] = field(default_factory=dict, repr=False)
+
+    # -- building -----------------------------------------------------------
+    def add(self, step: Step) -> Step:
+        if step.process is not None and step.ex.process is None:
+            step.ex.process = step.process
+        self.steps.append(step)
+        return step
+
+    def new_process(self, scenario: str, accept: Step, monitor: str | None) -> ProcessRecord:
+        pid = len(self.processes) + 1
+        rec = ProcessRecord(pid, scenario, accept.seq, monitor, accept.ex.ended)
+        self.processes[pid] = rec
+        accept.process = pid
+        accept.ex.process = pid
+        return rec
+
+    # -- reading -------------------------------------------------------------
+    def accept_view(self, step: Step) -> AcceptView:
+        view = self._accept_cache.get(step.seq)
+        if view is None:
+            view = self._accept_cache[step.seq] = read_accept(self.profile, step.ex)
+        return view
+
+    def monitor_view(self, step: Step) -> MonitorView:
+        view = self._monitor_cache.get(step.seq)
+        if view is None:
+            view = self._monitor_cache[step.seq] = read_monitor(self.profile, step.ex)
+        return view
+
+    def of(self, *kinds: Kind) -> Iterator[Step]:
+        return (s for s in self.steps if s.kind in kinds)
+
+    def posts(self, *expects: Expect) -> list[Step]:
+        return [s for s in self.steps if s.kind is Kind.POST and (not expects or s.expect in expects)]
+
+    def accepted_posts(self) -> list[Step]:
+        """POSTs the target answered with a success status (valid or not for the profile)."""
+        return [s for s in self.posts() if s.ex.status is not None and 200 <= s.ex.status < 300]
+
+    def step(self, seq: int) -> Step:
+        for s in self.steps:
+            if s.seq == seq:
+                return s
+        raise KeyError(seq)
+
+    def observations(self, pid: int) -> list[tuple[Step, MonitorView]]:
+        """GETs of this process's monitor that answered, in the order they were sent."""
+        out = []
+        for s in self.steps:
+            if s.kind is Kind.POLL and s.process == pid and s.ex.status is not None:
+                out.append((s, self.monitor_view(s)))
+        return out
+
+    def states(self, pid: int) -> list[tuple[Step, MonitorView]]:
+        """Observations that carry a readable state (2xx with a known state, or 303)."""
+        return [
+            (s, v) for s, v in self.observations(pid)
+            if v.state is not None and s.ex.status is not None and (200 <= s.ex.status < 300 or v.see_other)
+        ]
+
+    def other_posts_between(self, pid: int, a: Step, b: Step) -> list[Step]:
+        """POSTs, other than this process's own acceptance, that the server may have
+        handled after it produced observation ``a`` and before it produced ``b``."""
+        own = self.processes[pid].accept_seq
+        found = []
+        for s in self.steps:
+            if s.kind not in (Kind.POST, Kind.MALFORMED) or s.seq == own:
+                continue
+            if s.ex.ended > a.ex.started and s.ex.started < b.ex.ended:
+                found.append(s)
+        return found
+
+
+@dataclass(frozen=True)
+class Regression:
+    """Two ordered observations of one process where the later one went backwards."""
+
+    pid: int
+    before: Step
+    after: Step
+    what: str  # "state" or "progress"
+    detail: str
+    straddled: tuple[Step, ...]  # other POSTs that fell between them
+
+
+def regressions(log: Log, pid: int) -> list[Regression]:
+    """Backward steps between observations that certainly happened one after the other."""
+    found = []
+    obs = log.states(pid)
+    for i, (a, va) in enumerate(obs):
+        for b, vb in obs[i + 1:]:
+            if b.ex.started < a.ex.ended:  # overlapping requests: order unknown
+                continue
+            what = detail = None
+            if RANK[vb.state] < RANK[va.state]:
+                what, detail = "state", f"{va.state.value} then {vb.state.value}"
+            elif (
+                va.state is vb.state is State.RUNNING
+                and va.progress is not None and vb.progress is not None
+                and vb.progress < va.progress - 1e-9
+            ):
+                what, detail = "progress", f"progress {va.progress:g} then {vb.progress:g}"
+            if what:
+                found.append(Regression(pid, a, b, what, detail, tuple(log.other_posts_between(pid, a, b))))
+            break  # compare each observation with the next ordered one only
+    return found

@@ -1,0 +1,112 @@
+"""The requirement registry: ID, level, statement, rationale, source and the check, side by side.
+
+Each group module (accept, monitor, ...) declares its requirements with
+:func:`requirement` directly above the function that decides them, so a
+reader finds the sentence and its test in one place. A check reads the
+observation log only (no I/O) and returns a :class:`Finding`; it reports a
+violation as FAIL, and the judge lowers that to WARN for SHOULD-level
+requirements.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from ..observations import Log
+from ..outcomes import Level, Outcome
+
+BOTH = frozenset({"single", "multi"})
+SINGLE = frozenset({"single"})
+MULTI = frozenset({"multi"})
+
+
+@dataclass(frozen=True)
+class Finding:
+    outcome: Outcome
+    message: str
+    expected: str | None = None
+    observed: str | None = None
+    evidence: tuple[int, ...] = ()
+
+
+Check = Callable[[Log], Finding]
+
+
+@dataclass(frozen=True)
+class Requirement:
+    id: str
+    level: Level
+    statement: str
+    rationale: str
+    source: str
+    check: Check
+    patterns: frozenset[str] = BOTH
+
+    @property
+    def group(self) -> str:
+        return self.id.split("/", 1)[0]
+
+
+REGISTRY: dict[str, Requirement] = {}
+GROUPS = ("accept", "monitor", "product", "single", "multi", "safety", "idempotence", "errors", "http")
+
+
+def requirement(
+    id: str, level: Level, *, statement: str, rationale: str, source: str, patterns: frozenset[str] = BOTH
+) -> Callable[[Check], Check]:
+    def register(check: Check) -> Check:
+        if id in REGISTRY:
+            raise ValueError(f"duplicate requirement {id}")
+        REGISTRY[id] = Requirement(id, level, statement, rationale, source, check, patterns)
+        return check
+
+    return register
+
+
+def pending(id: str, level: Level, *, statement: str, rationale: str, source: str, reason: str) -> None:
+    """Register a requirement whose check is not built yet: it reports not-applicable, never pass."""
+
+    def not_yet(log: Log) -> Finding:
+        return Finding(Outcome.NOT_APPLICABLE, f"not checked by this version of the suite: {reason}")
+
+    requirement(id, level, statement=statement, rationale=rationale, source=source)(not_yet)
+
+
+# -- small constructors the checks share -------------------------------------
+
+def ok(message: str, evidence: Iterable[int] = ()) -> Finding:
+    return Finding(Outcome.PASS, message, evidence=tuple(evidence))
+
+
+def violated(message: str, expected: str, observed: str, evidence: Iterable[int]) -> Finding:
+    return Finding(Outcome.FAIL, message, expected, observed, tuple(sorted(set(evidence)))[:20])
+
+
+def unseen(message: str, evidence: Iterable[int] = ()) -> Finding:
+    return Finding(Outcome.INCONCLUSIVE, message, evidence=tuple(evidence))
+
+
+def info(message: str, evidence: Iterable[int] = ()) -> Finding:
+    return Finding(Outcome.INFO, message, evidence=tuple(evidence))
+
+
+def absent(message: str) -> Finding:
+    return Finding(Outcome.NOT_APPLICABLE, message)
+
+
+def select(globs: Iterable[str] | None) -> list[Requirement]:
+    """Requirements matching any of the globs (all when none), in catalog order."""
+    pats = list(globs or [])
+    reqs = list(REGISTRY.values())
+    if not pats:
+        return reqs
+    return [r for r in reqs if any(fnmatch.fnmatchcase(r.id, p) for p in pats)]
+
+
+def _load() -> None:
+    from . import accept, monitor, product, single, multi, safety, idempotence, errors, http  # noqa: F401
+
+
+_load()

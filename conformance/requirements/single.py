@@ -1,0 +1,173 @@
+"""single/ - one process at a time."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ..observations import Expect, Log, regressions
+from ..outcomes import Level
+from .. import schemas
+from ..profiles import parse_json
+from . import SINGLE, Finding, ok, requirement, unseen, violated
+
+
+def _2xx(step) -> bool:
+    return step.ex.status is not None and 200 <= step.ex.status < 300
+
+
+@requirement(
+    "single/conflict-409", Level.MUST,
+    statement="While a process is ready or running, another POST on the resource is answered 409 Conflict.",
+    rationale="The resource can hold one process only; 409 tells the client that the request conflicts with "
+    "the resource's current state and can be retried later.",
+    source="RFC 9110 section 15.5.10; requirement catalog, single pattern",
+    patterns=SINGLE,
+)
+def conflict_409(log: Log) -> Finding:
+    probes = log.posts(Expect.CONFLICT)
+    if not probes:
+        return unseen("no POST was sent while a process was seen in flight (processes end too fast to test)")
+    bad = [s for s in probes if s.ex.status != log.profile.conflict_status]
+    if bad:
+        return violated(
+            f"{len(bad)} POST(s) sent while a process was in flight were not answered {log.profile.conflict_status}",
+            expected=str(log.profile.conflict_status), observed=bad[0].ex.summary(), evidence=[s.seq for s in bad],
+        )
+    return ok(f"{len(probes)} POSTs in flight answered 409", [s.seq for s in probes])
+
+
+@requirement(
+    "single/conflict-no-effect", Level.MUST,
+    statement="A rejected POST changes nothing: the process in flight keeps its monitor, its state and its "
+    "progress are not reset, and it ends as it would have.",
+    rationale="Rejection must be harmless, or a client retrying politely would destroy the work of the "
+    "client that got there first.",
+    source="RFC 9110 section 15.5.10; requirement catalog, single pattern",
+    patterns=SINGLE,
+)
+def conflict_no_effect(log: Log) -> Finding:
+    straddling, intrinsic = [], set()
+    for pid in log.processes:
+        for r in regressions(log, pid):
+            if not r.straddled:
+                intrinsic.add(pid)
+            elif any(s.ex.status == log.profile.conflict_status for s in r.straddled):
+                straddling.append(r)
+    blamed = [r for r in straddling if r.pid not in intrinsic]
+    if blamed:
+        r = blamed[0]
+        post = next(s for s in r.straddled if s.ex.status == log.profile.conflict_status)
+        return violated(
+            f"process {r.pid} went backwards across a rejected POST: {r.detail}",
+            expected="state and progress unchanged by the 409", observed=r.detail,
+            evidence=[r.before.seq, post.seq, r.after.seq],
+        )
+    judged = [
+        s for s in log.posts(Expect.CONFLICT, Expect.ANY)
+        if s.ex.status == log.profile.conflict_status and s.process is not None
+    ]
+    if not judged:
+        return unseen("no rejected POST was followed by another look at the process")
+    return ok(f"{len(judged)} rejected POSTs left the process alone", [s.seq for s in judged[:5]])
+
+
+@requirement(
+    "single/conflict-explained", Level.SHOULD,
+    statement="The 409 carries a body that says why (plain text, or application/problem+json).",
+    rationale="A bare status leaves people reading logs without a clue; one sentence saves a support call.",
+    source="RFC 9110 section 15.5.10 (the server should generate content that explains the conflict); RFC 9457",
+    patterns=SINGLE,
+)
+def conflict_explained(log: Log) -> Finding:
+    conflicts = [s for s in log.posts() if s.ex.status == log.profile.conflict_status]
+    if not conflicts:
+        return unseen("no 409 was received")
+    bad = []
+    for s in conflicts:
+        body = s.ex.response_body.strip()
+        if not body:
+            bad.append((s, "empty body"))
+        elif s.ex.media_type == "application/problem+json":
+            value, why = parse_json(body)
+            problems = [why] if why else schemas.errors(log.profile.problem_schema, value)
+            if problems:
+                bad.append((s, "; ".join(problems)))
+    if bad:
+        return violated(
+            f"{len(bad)} of {len(conflicts)} 409 responses do not explain the conflict",
+            expected="a text or problem+json body", observed=bad[0][1], evidence=[s.seq for s, _ in bad],
+        )
+    return ok("every 409 explains itself", [s.seq for s in conflicts[:5]])
+
+
+@requirement(
+    "single/same-monitor", Level.MUST,
+    statement="Every accepted POST on the resource returns the same monitor URI.",
+    rationale="In the single pattern the monitor is the resource's one status page; handing out new URIs "
+    "means the target is really running the multi pattern.",
+    source="Requirement catalog, single pattern",
+    patterns=SINGLE,
+)
+def same_monitor(log: Log) -> Finding:
+    monitors = [(s, log.accept_view(s).monitor) for s in log.accepted_posts()]
+    monitors = [(s, m) for s, m in monitors if m]
+    if len(monitors) < 2:
+        return unseen("fewer than two accepted POSTs")
+    first = monitors[0][1]
+    other = [(s, m) for s, m in monitors if m != first]
+    if other:
+        return violated(
+            "accepted POSTs returned different monitors",
+            expected=first, observed=other[0][1], evidence=[monitors[0][0].seq] + [s.seq for s, _ in other],
+        )
+    return ok(f"{len(monitors)} accepted POSTs returned {first}")
+
+
+@requirement(
+    "single/reaccept", Level.MUST,
+    statement="After the process has terminated, a POST is accepted again and the monitor follows the new process.",
+    rationale="The single pattern serialises work, it does not stop it: once the resource is idle it must take "
+    "the next request.",
+    source="Requirement catalog, single pattern",
+    patterns=SINGLE,
+)
+def reaccept(log: Log) -> Finding:
+    probes = log.posts(Expect.REACCEPT)
+    if not probes:
+        return unseen("no POST was sent after a process was seen terminated")
+    bad = [s for s in probes if not _2xx(s)]
+    if bad:
+        return violated(
+            f"{len(bad)} POST(s) after termination were not accepted",
+            expected="2xx (acceptance)", observed=bad[0].ex.summary(), evidence=[s.seq for s in bad],
+        )
+    return ok(f"{len(probes)} POSTs after termination were accepted", [s.seq for s in probes[:5]])
+
+
+@requirement(
+    "single/race-one-winner", Level.MUST,
+    statement="When N POSTs arrive at the same moment on an idle resource, exactly one is accepted and all "
+    "others get 409.",
+    rationale="A check-then-set race in the server lets two processes run where only one may; it only shows "
+    "under simultaneous requests.",
+    source="Requirement catalog, single pattern",
+    patterns=SINGLE,
+)
+def race_one_winner(log: Log) -> Finding:
+    bursts = defaultdict(list)
+    for s in log.posts(Expect.RACE):
+        bursts[s.burst].append(s)
+    if not bursts:
+        return unseen("no concurrent burst was sent")
+    for bid, steps in bursts.items():
+        winners = [s for s in steps if _2xx(s)]
+        others = [s for s in steps if not _2xx(s) and s.ex.status != log.profile.conflict_status]
+        if len(winners) != 1 or others:
+            return violated(
+                f"burst {bid}: {len(winners)} of {len(steps)} simultaneous POSTs were accepted",
+                expected=f"exactly 1 acceptance, {len(steps) - 1} x 409",
+                observed=", ".join(str(s.ex.status or s.ex.error) for s in steps),
+                evidence=[s.seq for s in steps],
+            )
+    total = sum(len(v) for v in bursts.values())
+    return ok(f"{len(bursts)} burst(s), {total} POSTs: one winner each")

@@ -1,0 +1,85 @@
+"""One run: drive the target through a pattern's scenarios and state machine, then judge."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import asdict, dataclass, field
+
+from .driver import Driver, DriverConfig
+from .observations import Log
+from .profiles import Profile
+from .result import build_report
+from .session import Session, SessionConfig
+from . import scenarios
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    target_url: str
+    pattern: str
+    profile: Profile
+    body: bytes = b"{}"
+    headers: tuple[tuple[str, str], ...] = ()
+    deadline: float = 30.0
+    request_timeout: float = 10.0
+    max_body_bytes: int = 1 << 20
+    allowed_origins: frozenset[str] = field(default_factory=frozenset)
+    budget: float = 300.0
+    burst_size: int = 8
+    race_rounds: int = 2
+    hypothesis_examples: int = 5
+    hypothesis_steps: int = 8
+    hypothesis_seed: int | None = None
+    requirements: tuple[str, ...] = ()
+    strict: bool = False
+    bundled: bool = False
+    label: str | None = None
+
+    def public_options(self) -> dict:
+        """Options as they appear in reports (no header values: they may be credentials)."""
+        out = asdict(self)
+        out["profile"] = self.profile.name
+        out["headers"] = [name for name, _ in self.headers]
+        out["body"] = self.body.decode("utf-8", errors="replace")[:500]
+        out["allowed_origins"] = sorted(self.allowed_origins)
+        out["requirements"] = list(self.requirements)
+        return out
+
+
+def _fatal(driver: Driver) -> str | None:
+    """A run-level failure: the target never gave a single HTTP response."""
+    if not driver.exchanges:
+        return "the suite sent no request (nothing to observe)"
+    if any(ex.status is not None for ex in driver.exchanges):
+        return None
+    return f"the target never answered over HTTP: {driver.exchanges[0].error}"
+
+
+def run(cfg: RunConfig) -> dict:
+    """Run the suite against one target in one pattern and return the report document."""
+    wall_start = time.time()
+    t0 = time.monotonic()
+    driver = Driver(DriverConfig(cfg.target_url, cfg.headers, cfg.request_timeout, cfg.max_body_bytes,
+                                 cfg.allowed_origins), t0)
+    log = Log(cfg.profile, cfg.pattern)
+    session = Session(driver, log, SessionConfig(cfg.target_url, cfg.body, cfg.deadline, cfg.budget,
+                                                 cfg.burst_size, cfg.race_rounds))
+    loop = asyncio.new_event_loop()
+    try:
+        flow = scenarios.run_single if cfg.pattern == "single" else scenarios.run_multi
+        loop.run_until_complete(flow(session))
+        if cfg.hypothesis_examples > 0 and not session.stuck and _fatal(driver) is None:
+            from .machines import run_machine
+
+            run_machine(session, loop, cfg)
+    finally:
+        loop.run_until_complete(driver.aclose())
+        loop.close()
+    wall_end = time.time()
+    secret = frozenset(name.lower() for name, _ in cfg.headers)
+    return build_report(
+        log, driver.exchanges, target_url=cfg.target_url, bundled=cfg.bundled, label=cfg.label,
+        started=wall_start, ended=wall_end, options=cfg.public_options(), globs=list(cfg.requirements),
+        strict=cfg.strict, secret_headers=secret, fatal=_fatal(driver),
+    )

@@ -1,0 +1,242 @@
+"""Primitives the scenarios and state machines share: send, poll, follow, wait.
+
+A :class:`Session` owns the driver and the observation log of one run. It is
+the only place that decides what the suite *knew* when it sent a request
+(the :class:`~conformance.observations.Expect` tag), and it decides that from
+observations only, never from timing guesses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .driver import Driver
+from .observations import Expect, Kind, Log, ProcessRecord, Step
+from .profiles import MonitorView, State
+from .waits import Backoff, retry_after_seconds
+
+UNKNOWN_PREFER = "conformance-probe-unknown-token=1"
+
+
+@dataclass
+class SessionConfig:
+    target_url: str
+    body: bytes
+    deadline: float
+    budget: float
+    burst_size: int = 8
+    race_rounds: int = 2
+
+
+@dataclass
+class Session:
+    driver: Driver
+    log: Log
+    cfg: SessionConfig
+    current: ProcessRecord | None = None  # single pattern: the process that may be in flight
+    stuck: bool = False
+    last_view: dict[int, MonitorView] = field(default_factory=dict)
+    bursts: int = 0
+
+    # -- time ----------------------------------------------------------------
+    def now(self) -> float:
+        return self.driver.now()
+
+    def budget_left(self) -> float:
+        return self.cfg.budget - self.now()
+
+    def note(self, text: str) -> None:
+        if text not in self.log.notes:
+            self.log.notes.append(text)
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(max(0.0, min(seconds, self.budget_left())))
+
+    # -- requests ------------------------------------------------------------
+    async def send(self, kind: Kind, method: str, url: str, *, scenario: str, purpose: str,
+                   process: int | None = None, expect: Expect | None = None, body: bytes | None = None,
+                   headers: dict[str, str] | None = None) -> Step:
+        ex = await self.driver.request(method, url, purpose=purpose, body=body, headers=headers, process=process)
+        return self.log.add(Step(kind, ex, scenario, process, expect))
+
+    def terminated(self, pid: int) -> bool:
+        view = self.last_view.get(pid)
+        return view is not None and view.state is State.TERMINATED
+
+    async def poll(self, p: ProcessRecord, scenario: str, purpose: str = "poll the monitor") -> tuple[Step, MonitorView | None]:
+        step = await self.send(Kind.POLL, "GET", p.monitor, scenario=scenario, purpose=purpose, process=p.id)
+        if step.ex.status is None:
+            return step, None
+        view = self.log.monitor_view(step)
+        ok = 200 <= step.ex.status < 300 or view.see_other
+        if ok and view.state is not None:
+            prev = self.last_view.get(p.id)
+            if not (prev and prev.state is State.TERMINATED):
+                self.last_view[p.id] = view
+            return step, view
+        return step, None
+
+    def _adopt(self, step: Step, scenario: str) -> ProcessRecord | None:
+        """Start following the process a successful POST created."""
+        if step.ex.status is None or not 200 <= step.ex.status < 300:
+            return None
+        monitor = self.log.accept_view(step).monitor
+        if monitor is None:
+            self.note("an accepted POST carried no usable monitor link: its process cannot be followed")
+        p = self.log.new_process(scenario, step, monitor)
+        p.deadline = self.cfg.deadline
+        if self.log.pattern == "single":
+            self.current = p
+        return p if monitor else None
+
+    def _expect_single(self) -> Expect:
+        if self.current is None:
+            return Expect.ACCEPT
+        return Expect.REACCEPT if self.terminated(self.current.id) else Expect.ANY
+
+    async def start(self, scenario: str, *, prefer: bool = False) -> ProcessRecord | None:
+        """POST a valid request and return the process it started (None when nothing can be followed)."""
+        if self.log.pattern == "single" and not await self.ensure_idle():
+            return None
+        headers = {"Prefer": UNKNOWN_PREFER} if prefer else None
+        backoff = Backoff(first=0.05, cap=1.0)
+        give_up = self.now() + self.cfg.deadline
+        while True:
+            expect = Expect.ACCEPT if self.log.pattern == "multi" else self._expect_single()
+            if prefer and expect in (Expect.ACCEPT, Expect.REACCEPT):
+                expect = Expect.PREFER
+            step = await self.send(Kind.POST, "POST", self.cfg.target_url, scenario=scenario,
+                                   purpose=f"start a process ({scenario})", expect=expect,
+                                   body=self.cfg.body, headers=headers)
+            status = step.ex.status
+            if status is not None and 200 <= status < 300:
+                return self._adopt(step, scenario)
+            retryable = (
+                (self.log.pattern == "single" and expect is Expect.ACCEPT and status == self.log.profile.conflict_status)
+                or (self.log.pattern == "multi" and status in (429, 503) and step.ex.header("retry-after") is not None)
+            )
+            if not retryable or self.now() >= give_up or self.budget_left() <= 0:
+                if step.ex.status is None:
+                    self.note(f"POST failed: {step.ex.error}")
+                return None
+            await self.sleep(min(backoff.next(retry_after_seconds(step.ex.header("retry-after"))), give_up - self.now()))
+
+    async def post_in_flight(self, p: ProcessRecord, scenario: str) -> Step:
+        """Single pattern: POST while ``p`` was last seen unfinished, then look at ``p`` again.
+
+        The POST is tagged CONFLICT only when the next observation proves the
+        process was still in flight when the POST arrived; otherwise ANY.
+        """
+        before = self.last_view.get(p.id)
+        step = await self.send(Kind.POST, "POST", self.cfg.target_url, scenario=scenario,
+                               purpose="POST while a process is in flight", expect=Expect.ANY,
+                               body=self.cfg.body, process=p.id)
+        _after_step, after = await self.poll(p, scenario, "look at the process after the POST in flight")
+        status = step.ex.status
+        accepted = status is not None and 200 <= status < 300
+        in_flight = after is not None and after.state is not State.TERMINATED
+        if accepted:
+            # A 2xx is a conflict only if the old process visibly went on (progress did not restart).
+            continued = (
+                in_flight and before is not None and after.state is State.RUNNING and before.state is State.RUNNING
+                and before.progress is not None and after.progress is not None
+                and after.progress >= before.progress and after.progress > 0
+            )
+            if continued:
+                step.expect = Expect.CONFLICT
+            else:
+                step.process = None
+                self._adopt(step, scenario)
+        elif in_flight:
+            step.expect = Expect.CONFLICT
+        return step
+
+    async def follow(self, p: ProcessRecord, scenario: str, *, until: Callable[[MonitorView], bool] | None = None,
+                     interval: float | None = None, max_polls: int = 10_000) -> MonitorView | None:
+        """Poll until ``until`` holds (default: terminated), honouring Retry-After unless an
+        interval is forced, bounded by the process deadline and the run budget."""
+        until = until or (lambda v: v.state is State.TERMINATED)
+        deadline_at = p.accepted_at + self.cfg.deadline
+        backoff = Backoff()
+        polls = 0
+        while True:
+            step, view = await self.poll(p, scenario)
+            polls += 1
+            if view is not None and (until(view) or view.state is State.TERMINATED):
+                return view
+            left = deadline_at - self.now()
+            if left <= 0:
+                p.timed_out = True
+                return None
+            if self.budget_left() <= 0:
+                self.note("the run's time budget was spent before every process ended (--budget)")
+                return None
+            if polls >= max_polls:
+                return None
+            wait = interval if interval is not None else backoff.next(retry_after_seconds(step.ex.header("retry-after")))
+            await self.sleep(min(wait, left))
+
+    async def ensure_idle(self) -> bool:
+        """Single pattern: wait until the process the suite knows of has ended."""
+        if self.stuck:
+            return False
+        p = self.current
+        if p is None or p.monitor is None or self.terminated(p.id):
+            return True
+        view = await self.follow(p, "wait for idle")
+        if view is None or view.state is not State.TERMINATED:
+            self.stuck = True
+            self.note(f"the target did not become idle: process {p.id} never ended; later single-pattern "
+                      "scenarios were skipped")
+            return False
+        return True
+
+    # -- probes ----------------------------------------------------------------
+    async def head_pair(self, url: str, scenario: str, process: int | None, kind: Kind = Kind.POLL) -> None:
+        await self.send(Kind.HEAD, "HEAD", url, scenario=scenario, purpose="HEAD, compared with the GET after it",
+                        process=process)
+        step = await self.send(kind, "GET", url, scenario=scenario, purpose="GET, compared with the HEAD before it",
+                               process=process)
+        if kind is Kind.POLL and step.ex.status is not None:
+            view = self.log.monitor_view(step)
+            if view.state is not None and process is not None and not self.terminated(process):
+                self.last_view[process] = view
+
+    async def raw_head(self, url: str, scenario: str, process: int | None) -> None:
+        ex = await self.driver.raw_head(url, purpose="HEAD over a raw socket: is there content after the head?",
+                                        process=process)
+        self.log.add(Step(Kind.RAW_HEAD, ex, scenario, process))
+
+    async def method_probe(self, method: str, url: str, scenario: str, process: int | None = None) -> None:
+        await self.send(Kind.METHOD, method, url, scenario=scenario, process=process, body=b"{}",
+                        purpose=f"{method} is probably not allowed here: expect 405 with Allow")
+
+    async def products(self, p: ProcessRecord, scenario: str, *, head: bool = False) -> None:
+        view = self.last_view.get(p.id)
+        if view is None or view.product is None:
+            return
+        for _ in range(2):
+            await self.send(Kind.PRODUCT, "GET", view.product, scenario=scenario, process=p.id,
+                            purpose="fetch the product")
+        if head:
+            await self.head_pair(view.product, scenario, p.id, kind=Kind.PRODUCT)
+
+    async def malformed(self, scenario: str) -> Step:
+        step = await self.send(Kind.MALFORMED, "POST", self.cfg.target_url, scenario=scenario,
+                               purpose="POST a body that is not JSON: expect 400/415/422",
+                               body=b'{"this is": not json', expect=None)
+        return step
+
+    async def burst(self, scenario: str, expect: Expect) -> list[Step]:
+        self.bursts += 1
+        exchanges = await self.driver.burst("POST", self.cfg.target_url, self.cfg.burst_size, body=self.cfg.body,
+                                            purpose=f"one of {self.cfg.burst_size} simultaneous POSTs")
+        steps = [self.log.add(Step(Kind.POST, ex, scenario, None, expect, burst=self.bursts)) for ex in exchanges]
+        return steps
+
+    def unknown_monitor(self, monitor: str) -> str:
+        base, _, _last = monitor.rstrip("/").rpartition("/")
+        return f"{base}/conformance-unknown-{secrets.token_hex(8)}"
