@@ -182,3 +182,12 @@ def regressions(log: Log, pid: int) -> list[Regression]:
                 found.append(Regression(pid, a, b, what, detail, tuple(log.other_posts_between(pid, a, b))))
             break  # compare each observation with the next ordered one only
     return found
+
+
+def intrinsic_kinds(log: Log) -> set[str]:
+    """Kinds of regression ("state", "progress") the target shows with no other POST in between.
+
+    When a target goes backwards on its own, a regression that happens to straddle
+    another POST cannot be blamed on that POST.
+    """
+    return {r.what for pid in log.processes for r in regressions(log, pid) if not r.straddled}

@@ -118,6 +118,10 @@ class Session:
                 (self.log.pattern == "single" and expect is Expect.ACCEPT and status == self.log.profile.conflict_status)
                 or (self.log.pattern == "multi" and status in (429, 503) and step.ex.header("retry-after") is not None)
             )
+            if expect is Expect.REACCEPT and status == self.log.profile.conflict_status:
+                self.stuck = True
+                self.note("the target refused a new process after the previous one ended; later single-pattern "
+                          "scenarios were skipped")
             if not retryable or self.now() >= give_up or self.budget_left() <= 0:
                 if step.ex.status is None:
                     self.note(f"POST failed: {step.ex.error}")
@@ -184,8 +188,13 @@ class Session:
         if self.stuck:
             return False
         p = self.current
-        if p is None or p.monitor is None or self.terminated(p.id):
+        if p is None or self.terminated(p.id):
             return True
+        if p.monitor is None:
+            self.stuck = True
+            self.note("the target's process could not be followed (no usable monitor link), so the suite cannot "
+                      "tell when the resource is idle; later single-pattern scenarios were skipped")
+            return False
         view = await self.follow(p, "wait for idle")
         if view is None or view.state is not State.TERMINATED:
             self.stuck = True

@@ -43,6 +43,12 @@ class Requirement:
     source: str
     check: Check
     patterns: frozenset[str] = BOTH
+    implemented: bool = True
+
+    @property
+    def can_fail(self) -> bool:
+        """Whether some target behaviour makes this requirement fail or warn."""
+        return self.implemented and self.level not in (Level.INFO, Level.MAY)
 
     @property
     def group(self) -> str:
@@ -54,12 +60,13 @@ GROUPS = ("accept", "monitor", "product", "single", "multi", "safety", "idempote
 
 
 def requirement(
-    id: str, level: Level, *, statement: str, rationale: str, source: str, patterns: frozenset[str] = BOTH
+    id: str, level: Level, *, statement: str, rationale: str, source: str, patterns: frozenset[str] = BOTH,
+    implemented: bool = True,
 ) -> Callable[[Check], Check]:
     def register(check: Check) -> Check:
         if id in REGISTRY:
             raise ValueError(f"duplicate requirement {id}")
-        REGISTRY[id] = Requirement(id, level, statement, rationale, source, check, patterns)
+        REGISTRY[id] = Requirement(id, level, statement, rationale, source, check, patterns, implemented)
         return check
 
     return register
@@ -71,7 +78,7 @@ def pending(id: str, level: Level, *, statement: str, rationale: str, source: st
     def not_yet(log: Log) -> Finding:
         return Finding(Outcome.NOT_APPLICABLE, f"not checked by this version of the suite: {reason}")
 
-    requirement(id, level, statement=statement, rationale=rationale, source=source)(not_yet)
+    requirement(id, level, statement=statement, rationale=rationale, source=source, implemented=False)(not_yet)
 
 
 # -- small constructors the checks share -------------------------------------

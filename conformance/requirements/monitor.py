@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..observations import Kind, Log, regressions
+from ..observations import Kind, Log, intrinsic_kinds, regressions
 from ..outcomes import Level
 from ..profiles import State
 from . import MULTI, Finding, absent, info, ok, requirement, unseen, violated
@@ -74,13 +74,10 @@ def schema(log: Log) -> Finding:
 
 
 def _intrinsic(log: Log, what: str):
-    """Regressions of one kind in processes that also go backwards with no other POST in between."""
-    found = []
-    for pid in log.processes:
-        regs = [r for r in regressions(log, pid) if r.what == what]
-        if any(not r.straddled for r in regs):
-            found += regs
-    return found
+    """All regressions of one kind, if the target shows that kind at least once with no other POST in between."""
+    if what not in intrinsic_kinds(log):
+        return []
+    return [r for pid in log.processes for r in regressions(log, pid) if r.what == what]
 
 
 @requirement(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from ..observations import Log, regressions
+from ..observations import Log, intrinsic_kinds, regressions
 from ..outcomes import Level
 from . import MULTI, Finding, ok, requirement, unseen, violated
 
@@ -80,12 +80,10 @@ def distinct_monitors(log: Log) -> Finding:
     patterns=MULTI,
 )
 def independent(log: Log) -> Finding:
+    own = intrinsic_kinds(log)  # backwards on its own: monitor/transitions or progress-monotonic
     blamed, looked = [], 0
     for pid in log.processes:
-        regs = regressions(log, pid)
-        if any(not r.straddled for r in regs):
-            continue  # the process goes backwards on its own: monitor/transitions or progress-monotonic
-        blamed += [r for r in regs if r.straddled]
+        blamed += [r for r in regressions(log, pid) if r.straddled and r.what not in own]
     for pid in log.processes:
         obs = log.states(pid)
         looked += sum(1 for a, b in zip(obs, obs[1:]) if log.other_posts_between(pid, a[0], b[0]))

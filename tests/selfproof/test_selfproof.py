@@ -1,0 +1,31 @@
+"""The suite proves itself: every mutant is caught for its own ID only; every valid variant passes.
+
+Each case starts a real reference server (a subprocess on 127.0.0.1) and runs
+``pytest --pyargs conformance`` against it in another subprocess, exactly as a
+user would, then reads the JSON report.
+"""
+
+import pytest
+
+from conformance.requirements import REGISTRY
+from fixtures.behaviour import MUTANTS, VALID_VARIANTS
+from fixtures.selfproof import prove
+
+
+def test_every_requirement_that_can_fail_has_a_mutant():
+    missing = [r.id for r in REGISTRY.values() if r.can_fail and r.id not in MUTANTS]
+    assert not missing, f"requirements without a mutant: {missing}"
+    strays = [name for name in MUTANTS if name not in REGISTRY]
+    assert not strays, f"mutants for unknown requirements: {strays}"
+
+
+@pytest.mark.parametrize("name", list(MUTANTS))
+def test_mutant_is_caught_for_its_requirement_only(name, tmp_path):
+    proof = prove(name, tmp_path)
+    assert proof.ok, proof.explain()
+
+
+@pytest.mark.parametrize("name", list(VALID_VARIANTS))
+def test_valid_variant_passes(name, tmp_path):
+    proof = prove(name, tmp_path)
+    assert proof.ok, proof.explain()
