@@ -27,8 +27,9 @@ def judge_one(req: Requirement, log: Log, fatal: str | None = None) -> Finding:
         )
     if finding.outcome is Outcome.FAIL and req.level in SOFT_LEVELS:
         finding = Finding(Outcome.WARN, finding.message, finding.expected, finding.observed, finding.evidence)
-    if fatal and finding.outcome is Outcome.INCONCLUSIVE:
-        finding = Finding(Outcome.ERROR, f"{fatal} ({finding.message})", evidence=finding.evidence)
+    if fatal and finding.outcome is not Outcome.NOT_APPLICABLE:
+        # Nothing about the target could be observed: no verdict either way.
+        finding = Finding(Outcome.ERROR, f"not checked: {fatal}", evidence=finding.evidence)
     return finding
 
 

@@ -117,6 +117,10 @@ def run_pattern(config: pytest.Config, pattern: str) -> dict:
         report["notes"].append("suite error: this report does not match its schema: " + "; ".join(problems[:3]))
     state["reports"][pattern] = report
     state["paths"][pattern] = _write_reports(report, opts, pattern)
+    if report.get("fatal"):
+        # One line instead of a failure per requirement: the target could not be observed at all.
+        where = ", ".join(str(p) for p in state["paths"][pattern])
+        pytest.exit(_printable(f"conformance [{pattern}]: {report['fatal']} (reports: {where})"), returncode=1)
     return report
 
 
@@ -190,6 +194,11 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     tr = terminalreporter
     tr.section("asynchronous request conformance")
     for pattern, report in state["reports"].items():
+        if report.get("fatal"):
+            tr.write_line(_printable(f"[{pattern}] {report['target']['url']}: {report['fatal']}"))
+            for path in state["paths"].get(pattern, []):
+                tr.write_line(f"  report: {path}")
+            continue
         tr.write_line(f"[{pattern}] {report['target']['url']}  verdict: {report['verdict']}  "
                       f"({', '.join(f'{k} {v}' for k, v in sorted(report['counts'].items()))}) in {report['duration_s']:.1f} s")
         try:

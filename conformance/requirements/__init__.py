@@ -112,6 +112,15 @@ def select(globs: Iterable[str] | None) -> list[Requirement]:
     return [r for r in reqs if any(fnmatch.fnmatchcase(r.id, p) for p in pats)]
 
 
+def markdown_table() -> str:
+    """The catalog as a markdown table (ID, level, statement, source), as the README shows it."""
+    rows = ["| ID | level | requirement | source |", "|---|---|---|---|"]
+    for req in REGISTRY.values():
+        note = "" if req.implemented else " *(not checked yet: reports not-applicable)*"
+        rows.append(f"| `{req.id}` | {req.level.value} | {req.statement}{note} | {req.source} |")
+    return "\n".join(rows)
+
+
 def _load() -> None:
     from . import accept, monitor, product, single, multi, safety, idempotence, errors, http  # noqa: F401
 
