@@ -1,9 +1,19 @@
 """The HTTP driver: a thin layer over httpx that records every exchange as evidence.
 
-Every request has a total time limit and every body a size cap; redirects are
-never followed implicitly (the scenarios decide), and nothing is sent to an
-origin other than the target's unless the user allowed it. Credentials given
-by the user travel only with those requests.
+Every request has a total time limit (``--request-timeout``, and never beyond
+the run's ``--budget``) and every body a size cap (``--max-body-bytes``, counted
+on the *decoded* content: the driver decodes gzip/deflate itself, bounded, so a
+compression bomb never expands in memory). Redirects are never followed
+implicitly: :meth:`Driver.get_following` follows those of a monitor GET,
+hop by hop, each hop its own exchange. Nothing is sent to an origin other than
+the target's unless the user allowed it (``--allow-origin``), so credentials
+given with ``--header`` travel only to those origins.
+
+An exchange has a status only if a response head arrived and its content was
+read to the end or to the cap; a connection that fails or times out in the
+middle of the content leaves the status empty and says in ``error`` what did
+arrive. When the first requests of a run all get no HTTP response at all the
+driver raises :class:`TargetUnreachable` and the runner stops early.
 """
 
 from __future__ import annotations
@@ -11,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import ssl
 import time
+import zlib
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -18,9 +29,21 @@ import h11
 import httpx
 
 from .evidence import Exchange
-from .links import origin_text
+from .links import origin_text, resolve
 
 USER_AGENT = "async-request-conformance"
+#: content codings the driver decodes (and so the only ones it asks for)
+ACCEPT_ENCODING = "gzip, deflate"
+#: redirect statuses a monitor GET follows (303 is monitor/see-other, handled by the scenarios)
+FOLLOWED_REDIRECTS = frozenset({301, 302, 307, 308})
+#: the most redirects one monitor GET follows
+MAX_REDIRECTS = 5
+#: the run stops when this many requests in a row, from the first on, got no HTTP response
+EARLY_STOP_AFTER = 2
+
+
+class TargetUnreachable(Exception):
+    """The first requests of the run all failed without any HTTP response."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +53,62 @@ class DriverConfig:
     request_timeout: float = 10.0
     max_body_bytes: int = 1 << 20
     allowed_origins: frozenset[str] = field(default_factory=frozenset)
+    #: seconds after the driver's t0 when the run's budget ends (None: no budget)
+    budget: float | None = None
+
+
+def describe(exc: BaseException) -> str:
+    """``Type: message`` of an exception, taking the message from its cause when it has none."""
+    cause, seen = exc, 0
+    while cause is not None and not str(cause) and seen < 5:
+        cause, seen = cause.__cause__ or cause.__context__, seen + 1
+    if cause is None or not str(cause):
+        return type(exc).__name__
+    if cause is exc:
+        return f"{type(exc).__name__}: {exc}"
+    return f"{type(exc).__name__}: {type(cause).__name__}: {cause}"
+
+
+class UnsupportedCoding(ValueError):
+    pass
+
+
+class BoundedDecoder:
+    """Decode a Content-Encoding chain chunk by chunk, never producing more than asked for.
+
+    Each call of :meth:`decode` returns at most ``limit`` bytes; a caller that asks
+    for one byte more than it may keep learns that the content is too large
+    without ever holding it. Every decoding stage is bounded the same way.
+    """
+
+    def __init__(self, header_values: list[str]):
+        codings = [c.strip().lower() for v in header_values for c in v.split(",") if c.strip()]
+        self.codings = [c for c in codings if c != "identity"]
+        self.stages = []
+        for coding in reversed(self.codings):  # the last coding applied is undone first
+            if coding in ("gzip", "x-gzip"):
+                self.stages.append([zlib.decompressobj(16 + zlib.MAX_WBITS), None])
+            elif coding == "deflate":
+                self.stages.append([zlib.decompressobj(zlib.MAX_WBITS), "deflate"])  # zlib; raw as fallback
+            else:
+                raise UnsupportedCoding(coding)
+
+    def decode(self, data: bytes, limit: int) -> tuple[bytes, bool]:
+        """(decoded bytes, whether more output was pending beyond ``limit``)."""
+        more = False
+        for stage in self.stages:
+            d, fallback = stage
+            try:
+                out = d.decompress(d.unconsumed_tail + data, limit)
+            except zlib.error:
+                if fallback != "deflate":
+                    raise
+                d = zlib.decompressobj(-zlib.MAX_WBITS)  # "deflate" sent as raw DEFLATE
+                out = d.decompress(data, limit)
+            stage[0], stage[1] = d, None
+            more = more or bool(d.unconsumed_tail)
+            data = out
+        return data, more
 
 
 class Driver:
@@ -38,11 +117,13 @@ class Driver:
         self.t0 = time.monotonic() if t0 is None else t0
         self.exchanges: list[Exchange] = []
         self._origins = {origin_text(config.target_url)} | {origin_text(o) for o in config.allowed_origins}
+        self.answered = 0  # exchanges that got an HTTP response head
+        self.unanswered = 0  # exchanges sent that got none
         self._client = httpx.AsyncClient(
             follow_redirects=False,
             trust_env=False,
             timeout=httpx.Timeout(config.request_timeout),
-            headers={"User-Agent": USER_AGENT},
+            headers={"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING},
             limits=httpx.Limits(max_connections=64, max_keepalive_connections=16),
         )
 
@@ -55,6 +136,63 @@ class Driver:
     def allowed(self, url: str) -> bool:
         scheme = urlsplit(url).scheme.lower()
         return scheme in ("http", "https") and origin_text(url) in self._origins
+
+    @staticmethod
+    def refusal(url: str) -> str:
+        """Why a request to ``url`` was not sent, and how to allow it."""
+        try:
+            where = origin_text(url)
+        except ValueError:
+            return f"not sent: {url!r} is not a usable http(s) URL"
+        if urlsplit(url).scheme.lower() not in ("http", "https"):
+            return f"not sent: {where} is not an http(s) URL"
+        return (f"not sent: {where} is not the target's origin, so the link was not followed "
+                f"(pass --allow-origin {where} to follow it)")
+
+    def _timeout(self) -> float:
+        """The time the next request may take: the request timeout, within the run's budget."""
+        if self.config.budget is None:
+            return self.config.request_timeout
+        return max(0.0, min(self.config.request_timeout, self.config.budget - self.now()))
+
+    def _timeout_text(self, timeout: float) -> str:
+        if timeout < self.config.request_timeout:
+            return f"no complete response before the run's time budget (--budget {self.config.budget:g} s) ran out"
+        return f"no complete response within {self.config.request_timeout:g} s (--request-timeout)"
+
+    def _why_not(self, url: str) -> str | None:
+        """Why a request to ``url`` may not be sent now (another origin, budget spent), or None."""
+        if not self.allowed(url):
+            return self.refusal(url)
+        if self._timeout() <= 0:
+            return f"not sent: the run's time budget (--budget {self.config.budget:g} s) was spent"
+        return None
+
+    def _not_sent(self, ex: Exchange) -> Exchange | None:
+        """Record a refused request as such and return it; None when it may be sent."""
+        why = self._why_not(ex.url)
+        if why is None:
+            return None
+        ex.error = why
+        ex.ended = ex.started
+        return ex
+
+    def _settle(self, exchanges: list[Exchange]) -> None:
+        """Count answered and unanswered exchanges; stop the run if the target never answered."""
+        for ex in exchanges:
+            if ex.status is not None or ex.error is None or ex.error.startswith("not sent"):
+                self.answered += ex.status is not None
+                continue
+            if "(the head arrived" in ex.error:
+                self.answered += 1
+            else:
+                self.unanswered += 1
+        if self.answered == 0 and self.unanswered >= EARLY_STOP_AFTER:
+            first = next(ex for ex in self.exchanges if ex.error and not ex.error.startswith("not sent"))
+            raise TargetUnreachable(
+                f"the target never answered over HTTP: the first {self.unanswered} requests got no response "
+                f"(first: {first.error}); the run stopped early"
+            )
 
     def _new(self, method: str, url: str, headers: list[tuple[str, str]], body: bytes | None, purpose: str,
              process: int | None) -> Exchange:
@@ -78,41 +216,92 @@ class Driver:
                       headers: dict[str, str] | None = None, process: int | None = None) -> Exchange:
         hdrs = self._headers(headers, body)
         ex = self._new(method, url, hdrs, body, purpose, process)
-        if not self.allowed(url):
-            ex.error = (f"not sent: {origin_text(url)} is not the target's origin "
-                        f"(pass --allow-origin {origin_text(url)} to follow it)")
-            ex.ended = ex.started
+        if self._not_sent(ex):
             return ex
+        timeout = self._timeout()
+        head: dict = {}
         try:
-            await asyncio.wait_for(self._send(ex, hdrs), timeout=self.config.request_timeout)
+            await asyncio.wait_for(self._send(ex, hdrs, head), timeout=timeout)
         except asyncio.TimeoutError:
-            ex.error = f"no complete response within {self.config.request_timeout:g} s"
-        except httpx.HTTPError as exc:
-            ex.error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        except (OSError, ssl.SSLError, ValueError) as exc:
-            ex.error = f"{type(exc).__name__}: {exc}"
+            ex.error = self._timeout_text(timeout)
+        except (httpx.HTTPError, OSError, ssl.SSLError, ValueError) as exc:
+            ex.error = describe(exc)
+        if ex.status is None and head:  # failed in the middle of the content: not a response
+            ex.response_headers = head["headers"]
+            ex.error += (f" (the head arrived: status {head['status']}, then {head['received']} bytes of "
+                         "content before the failure)")
         ex.ended = self.now()
+        self._settle([ex])
         return ex
 
-    async def _send(self, ex: Exchange, headers: list[tuple[str, str]]) -> None:
+    async def _send(self, ex: Exchange, headers: list[tuple[str, str]], head: dict) -> None:
         req = self._client.build_request(ex.method, ex.url, headers=headers, content=ex.request_body)
         resp = await self._client.send(req, stream=True)
         try:
-            ex.status = resp.status_code
-            ex.response_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in resp.headers.raw]
+            response_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in resp.headers.raw]
+            head.update(status=resp.status_code, headers=response_headers, received=0)
             cap = self.config.max_body_bytes
-            chunks, size = [], 0
-            async for chunk in resp.aiter_bytes():
-                size += len(chunk)
-                if size > cap:
-                    chunks.append(chunk[: max(0, cap - (size - len(chunk)))])
-                    ex.truncated = True
-                    ex.error = f"body larger than the cap of {cap} bytes (--max-body-bytes); reading stopped"
+            body = bytearray()
+            error = None
+            try:
+                decoder = BoundedDecoder(resp.headers.get_list("content-encoding"))
+            except UnsupportedCoding as exc:
+                decoder = BoundedDecoder([])
+                error = (f"content-coding {str(exc)!r} is not one the suite decodes (it asks for "
+                         f"{ACCEPT_ENCODING}); the content is kept as received")
+            async for chunk in resp.aiter_raw():
+                head["received"] += len(chunk)
+                try:
+                    data, more = decoder.decode(chunk, cap - len(body) + 1)
+                except zlib.error as exc:
+                    error = f"the content could not be decoded ({', '.join(decoder.codings)}): {exc}"
                     break
-                chunks.append(chunk)
-            ex.response_body = b"".join(chunks)
+                body += data
+                if len(body) > cap or more:
+                    del body[cap:]
+                    ex.truncated = True
+                    decoded = " once decoded" if decoder.codings else ""
+                    error = (f"body larger than the cap of {cap} bytes{decoded} (--max-body-bytes); "
+                             "reading stopped")
+                    break
+            ex.response_body = bytes(body)
+            ex.response_headers = response_headers
+            ex.error = error
+            ex.status = resp.status_code
         finally:
             await resp.aclose()
+
+    async def get_following(self, url: str, *, purpose: str, process: int | None = None) -> Exchange:
+        """GET ``url``, following 301/302/307/308 for at most MAX_REDIRECTS hops within allowed origins.
+
+        Every hop is its own exchange; the last one is returned. A loop, too long a
+        chain, or a redirect to an origin that is not allowed ends the walk at the
+        redirect response, with ``error`` saying why it was not followed.
+        """
+        visited = [url]
+        ex = await self.request("GET", url, purpose=purpose, process=process)
+        while ex.status in FOLLOWED_REDIRECTS and ex.error is None:
+            location = ex.header("location")
+            if not location:
+                ex.error = f"redirect {ex.status} without a Location header"
+                break
+            nxt = resolve(ex.url, location)
+            chain = " -> ".join(visited + [nxt])
+            if nxt in visited:
+                ex.error = f"redirect loop: {nxt} was already visited ({chain})"
+                break
+            if len(visited) > MAX_REDIRECTS:
+                ex.error = f"more than {MAX_REDIRECTS} redirects; the suite stopped following ({chain})"
+                break
+            if not self.allowed(nxt):
+                where = origin_text(nxt)
+                ex.error = (f"redirect to {where} not followed: it is not the target's origin "
+                            f"(pass --allow-origin {where} to follow it)")
+                break
+            visited.append(nxt)
+            ex = await self.request("GET", nxt, purpose=f"{purpose} (redirect {len(visited) - 1})",
+                                    process=process)
+        return ex
 
     # -- raw socket probes ----------------------------------------------------
     async def _open(self, url: str):
@@ -143,17 +332,17 @@ class Driver:
         """
         hdrs = self._headers(None, None)
         ex = self._new("HEAD", url, hdrs, None, purpose, process)
-        if not self.allowed(url):
-            ex.error = f"not sent: {origin_text(url)} is not the target's origin"
-            ex.ended = ex.started
+        if self._not_sent(ex):
             return ex
+        timeout = self._timeout()
         try:
-            await asyncio.wait_for(self._raw_head(ex, url, hdrs), timeout=self.config.request_timeout)
+            await asyncio.wait_for(self._raw_head(ex, url, hdrs), timeout=timeout)
         except asyncio.TimeoutError:
-            ex.error = f"no complete response within {self.config.request_timeout:g} s"
+            ex.error = self._timeout_text(timeout)
         except (OSError, ssl.SSLError, ValueError) as exc:
             ex.error = f"{type(exc).__name__}: {exc}"
         ex.ended = self.now()
+        self._settle([ex])
         return ex
 
     async def _raw_head(self, ex: Exchange, url: str, hdrs: list[tuple[str, str]]) -> None:
@@ -194,39 +383,41 @@ class Driver:
         """
         hdrs = self._headers(headers, body)
         raw = self._request_bytes(method, url, hdrs, body)
-        if not self.allowed(url):
-            ex = self._new(method, url, hdrs, body, purpose, None)
-            ex.error = f"not sent: {origin_text(url)} is not the target's origin"
-            return [ex]
+        if self._why_not(url) is not None:
+            return [self._not_sent(self._new(method, url, hdrs, body, purpose, None))]
         conns = []
         try:
             for _ in range(n):
-                conns.append(await asyncio.wait_for(self._open(url), self.config.request_timeout))
+                conns.append(await asyncio.wait_for(self._open(url), max(0.0, self._timeout())))
             for _reader, writer in conns:
                 writer.write(raw[:-1])
             await asyncio.gather(*(w.drain() for _r, w in conns))
             exchanges = [self._new(method, url, hdrs, body, purpose, None) for _ in conns]
             for _reader, writer in conns:
                 writer.write(raw[-1:])
+            timeout = self._timeout()
             results = await asyncio.gather(
-                *(asyncio.wait_for(self._read_response(r, ex), self.config.request_timeout)
-                  for (r, _w), ex in zip(conns, exchanges)),
+                *(asyncio.wait_for(self._read_response(r, ex), timeout) for (r, _w), ex in zip(conns, exchanges)),
                 return_exceptions=True,
             )
             for ex, result in zip(exchanges, results):
                 if isinstance(result, BaseException):
-                    ex.error = (f"no complete response within {self.config.request_timeout:g} s"
-                                if isinstance(result, asyncio.TimeoutError) else f"{type(result).__name__}: {result}")
+                    ex.error = (self._timeout_text(timeout) if isinstance(result, asyncio.TimeoutError)
+                                else f"{type(result).__name__}: {result}")
+                    if ex.status is not None:  # failed in the middle of the content: not a response
+                        ex.error += f" (the head arrived: status {ex.status}, then the content failed)"
+                        ex.status = None
                 ex.ended = self.now()
-            return exchanges
         except (OSError, asyncio.TimeoutError) as exc:
             ex = self._new(method, url, hdrs, body, purpose, None)
             ex.error = f"could not open {n} connections for a burst: {type(exc).__name__}: {exc}"
             ex.ended = self.now()
-            return [ex]
+            exchanges = [ex]
         finally:
             for _reader, writer in conns:
                 writer.close()
+        self._settle(exchanges)
+        return exchanges
 
     async def _read_response(self, reader: asyncio.StreamReader, ex: Exchange) -> None:
         conn = h11.Connection(h11.CLIENT)

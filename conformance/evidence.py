@@ -61,6 +61,8 @@ class Exchange:
 
     def summary(self) -> str:
         outcome = self.error if self.status is None else str(self.status)
+        if self.status is not None and self.error:
+            outcome += f" ({self.error})"
         return f"#{self.seq} {self.method} {self.url} -> {outcome}"
 
 

@@ -115,6 +115,14 @@ class Log:
         """POSTs the target answered with a success status (valid or not for the profile)."""
         return [s for s in self.posts() if s.ex.status is not None and 200 <= s.ex.status < 300]
 
+    def subset(self, scenario: str) -> "Log":
+        """A log of one scenario's own steps and processes (same profile and pattern)."""
+        part = Log(self.profile, self.pattern)
+        part.steps = [s for s in self.steps if s.scenario == scenario]
+        part.processes = {pid: p for pid, p in self.processes.items() if p.scenario == scenario}
+        part._accept_cache, part._monitor_cache = self._accept_cache, self._monitor_cache
+        return part
+
     def step(self, seq: int) -> Step:
         for s in self.steps:
             if s.seq == seq:
@@ -166,18 +174,21 @@ def regressions(log: Log, pid: int) -> list[Regression]:
     found = []
     obs = log.states(pid)
     for i, (a, va) in enumerate(obs):
+        skipping = False
         for b, vb in obs[i + 1:]:
             if b.ex.started < a.ex.ended:  # overlapping requests: order unknown
                 continue
+            if skipping and vb.state is not State.RUNNING:
+                break  # a state change is judged from the observation just before it
             what = detail = None
             if RANK[vb.state] < RANK[va.state]:
                 what, detail = "state", f"{va.state.value} then {vb.state.value}"
-            elif (
-                va.state is vb.state is State.RUNNING
-                and va.progress is not None and vb.progress is not None
-                and vb.progress < va.progress - 1e-9
-            ):
-                what, detail = "progress", f"progress {va.progress:g} then {vb.progress:g}"
+            elif va.state is vb.state is State.RUNNING and va.progress is not None:
+                if vb.progress is None:
+                    skipping = True  # running without a progress value: compare with the next one that has one
+                    continue
+                if vb.progress < va.progress - 1e-9:
+                    what, detail = "progress", f"progress {va.progress:g} then {vb.progress:g}"
             if what:
                 found.append(Regression(pid, a, b, what, detail, tuple(log.other_posts_between(pid, a, b))))
             break  # compare each observation with the next ordered one only

@@ -124,7 +124,7 @@ class MonitorView:
     problems: tuple[str, ...]
     raw_state: Any
     state: State | None
-    progress: float | None  # normalised to [0, 1] by the profile's scale; None when absent or not a number
+    progress: float | None  # normalised to [0, 1] by the profile's scale; None when absent, not a number or out of range
     progress_present: bool
     product: str | None  # resolved absolute URL
     see_other: bool = False
@@ -133,6 +133,8 @@ class MonitorView:
 def read_accept(profile: Profile, ex: Exchange) -> AcceptView:
     body, why = parse_json(ex.response_body)
     problems: list[str] = [why] if why else schemas.errors(profile.accept_schema, body)
+    if ex.error:  # e.g. the body was over the cap and cut: say so before what the cut body looks like
+        problems.insert(0, ex.error)
     link = profile.monitor_link.find(body, ex)
     monitor = resolve(ex.url, link) if link else None
     loc = ex.header("location")
@@ -156,6 +158,8 @@ def read_monitor(profile: Profile, ex: Exchange) -> MonitorView:
         )
     body, why = parse_json(ex.response_body)
     problems: list[str] = [why] if why else schemas.errors(profile.monitor_schema, body)
+    if ex.error:  # e.g. the body was over the cap and cut: say so before what the cut body looks like
+        problems.insert(0, ex.error)
     raw_state = body.get(profile.state_member) if isinstance(body, dict) else None
     state = profile.states.get(raw_state) if isinstance(raw_state, str) else None
     progress = None
@@ -163,7 +167,7 @@ def read_monitor(profile: Profile, ex: Exchange) -> MonitorView:
     if profile.progress_member and isinstance(body, dict) and profile.progress_member in body:
         present = True
         value = body[profile.progress_member]
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= profile.progress_scale:
             progress = float(value) / profile.progress_scale
     link = profile.product_link.find(body, ex)
     return MonitorView(

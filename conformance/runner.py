@@ -6,7 +6,7 @@ import asyncio
 import time
 from dataclasses import asdict, dataclass, field
 
-from .driver import Driver, DriverConfig
+from .driver import Driver, DriverConfig, TargetUnreachable
 from .observations import Log
 from .profiles import Profile
 from .result import build_report
@@ -29,7 +29,7 @@ class RunConfig:
     burst_size: int = 8
     race_rounds: int = 2
     hypothesis_examples: int = 5
-    hypothesis_steps: int = 8
+    hypothesis_steps: int = 12
     hypothesis_seed: int | None = None
     requirements: tuple[str, ...] = ()
     strict: bool = False
@@ -47,13 +47,35 @@ class RunConfig:
         return out
 
 
-def _fatal(driver: Driver) -> str | None:
-    """A run-level failure: the target never gave a single HTTP response."""
+#: how long past --budget the scenarios may run before they are cancelled (every request and wait is
+#: already bounded by the budget; this is the backstop)
+BUDGET_GRACE = 2.0
+
+
+def _fatal(driver: Driver, stopped: str | None = None) -> str | None:
+    """A run-level failure (the run stopped early, or the target never gave a single HTTP response):
+    the judge turns every check it left undecided into an error."""
+    if stopped:
+        return stopped
     if not driver.exchanges:
         return "the suite sent no request (nothing to observe)"
-    if any(ex.status is not None for ex in driver.exchanges):
+    if driver.answered:
         return None
     return f"the target never answered over HTTP: {driver.exchanges[0].error}"
+
+
+async def _bounded(flow, session: Session, cfg: "RunConfig") -> str | None:
+    """Run the scenarios within the budget; a run-level fatal message if the target never answered."""
+    try:
+        await asyncio.wait_for(flow(session), timeout=cfg.budget + BUDGET_GRACE)
+    except TargetUnreachable as exc:
+        return str(exc)
+    except asyncio.TimeoutError:
+        session.note(f"the run's time budget (--budget {cfg.budget:g} s) was spent: the scenarios were stopped")
+        for ex in session.driver.exchanges:
+            if ex.status is None and ex.error is None:
+                ex.error, ex.ended = "cancelled: the run's time budget (--budget) was spent", session.now()
+    return None
 
 
 def run(cfg: RunConfig) -> dict:
@@ -61,25 +83,33 @@ def run(cfg: RunConfig) -> dict:
     wall_start = time.time()
     t0 = time.monotonic()
     driver = Driver(DriverConfig(cfg.target_url, cfg.headers, cfg.request_timeout, cfg.max_body_bytes,
-                                 cfg.allowed_origins), t0)
+                                 cfg.allowed_origins, budget=cfg.budget), t0)
     log = Log(cfg.profile, cfg.pattern)
     session = Session(driver, log, SessionConfig(cfg.target_url, cfg.body, cfg.deadline, cfg.budget,
                                                  cfg.burst_size, cfg.race_rounds))
     loop = asyncio.new_event_loop()
+    stopped = None
     try:
         flow = scenarios.run_single if cfg.pattern == "single" else scenarios.run_multi
-        loop.run_until_complete(flow(session))
-        if cfg.hypothesis_examples > 0 and not session.stuck and _fatal(driver) is None:
+        stopped = loop.run_until_complete(_bounded(flow, session, cfg))
+        if cfg.hypothesis_examples > 0 and not session.stuck and _fatal(driver, stopped) is None \
+                and session.budget_left() > 0:
             from .machines import run_machine
 
-            run_machine(session, loop, cfg)
+            try:
+                run_machine(session, loop, cfg)
+            except TargetUnreachable as exc:  # cannot happen after an answer, but never crash the run
+                stopped = str(exc)
     finally:
         loop.run_until_complete(driver.aclose())
         loop.close()
     wall_end = time.time()
+    if stopped is None and session.budget_left() <= 0:
+        # checks the budget left undecided are errors, not inconclusive: the gate must not pass on them
+        stopped = f"the run's time budget (--budget {cfg.budget:g} s) was spent before every check could be decided"
     secret = frozenset(name.lower() for name, _ in cfg.headers)
     return build_report(
         log, driver.exchanges, target_url=cfg.target_url, bundled=cfg.bundled, label=cfg.label,
         started=wall_start, ended=wall_end, options=cfg.public_options(), globs=list(cfg.requirements),
-        strict=cfg.strict, secret_headers=secret, fatal=_fatal(driver),
+        strict=cfg.strict, secret_headers=secret, fatal=_fatal(driver, stopped),
     )

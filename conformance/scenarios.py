@@ -106,7 +106,9 @@ async def run_multi(s: Session) -> None:
         waits = []
         for p in list(live):
             step, view = await s.poll(p, "lifecycle")
-            if view is not None and view.state is State.TERMINATED:
+            if p.id in s.lost:  # its monitor gave no usable response: the session stopped following it
+                live.remove(p)
+            elif view is not None and view.state is State.TERMINATED:
                 live.remove(p)
                 await s.poll(p, "lifecycle", "look again after termination: terminated is final")
                 await s.products(p, "lifecycle", head=(p is a))

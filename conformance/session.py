@@ -40,6 +40,8 @@ class Session:
     stuck: bool = False
     last_view: dict[int, MonitorView] = field(default_factory=dict)
     bursts: int = 0
+    #: processes the suite stopped following: their monitor gave no usable response (the step that showed it)
+    lost: dict[int, Step] = field(default_factory=dict)
 
     # -- time ----------------------------------------------------------------
     def now(self) -> float:
@@ -66,8 +68,27 @@ class Session:
         view = self.last_view.get(pid)
         return view is not None and view.state is State.TERMINATED
 
+    async def get_monitor(self, url: str, *, scenario: str, purpose: str, process: int | None) -> Step:
+        """GET a monitor, following redirects (driver.get_following: at most MAX_REDIRECTS hops, allowed
+        origins only); the last hop becomes the POLL step, the others stay in the wire log."""
+        ex = await self.driver.get_following(url, purpose=purpose, process=process)
+        return self.log.add(Step(Kind.POLL, ex, scenario, process))
+
+    def _give_up_on(self, p: ProcessRecord, step: Step) -> None:
+        """Stop following a process whose monitor gave no usable response (a transport failure or
+        timeout, a body over the cap, a redirect loop, another origin): the step is the evidence, and
+        polling again would only spend the deadline on the same failure."""
+        if p.id not in self.lost:
+            self.lost[p.id] = step
+            self.note(f"the suite stopped following process {p.id}: its monitor gave no usable response "
+                      f"({step.ex.error})")
+
     async def poll(self, p: ProcessRecord, scenario: str, purpose: str = "poll the monitor") -> tuple[Step, MonitorView | None]:
-        step = await self.send(Kind.POLL, "GET", p.monitor, scenario=scenario, purpose=purpose, process=p.id)
+        if p.id in self.lost:
+            return self.lost[p.id], None
+        step = await self.get_monitor(p.monitor, scenario=scenario, purpose=purpose, process=p.id)
+        if not step.ex.ok:
+            self._give_up_on(p, step)
         if step.ex.status is None:
             return step, None
         view = self.log.monitor_view(step)
@@ -171,6 +192,8 @@ class Session:
             polls += 1
             if view is not None and (until(view) or view.state is State.TERMINATED):
                 return view
+            if p.id in self.lost:
+                return None
             left = deadline_at - self.now()
             if left <= 0:
                 p.timed_out = True
@@ -198,28 +221,40 @@ class Session:
         view = await self.follow(p, "wait for idle")
         if view is None or view.state is not State.TERMINATED:
             self.stuck = True
-            self.note(f"the target did not become idle: process {p.id} never ended; later single-pattern "
-                      "scenarios were skipped")
+            why = "its monitor gave no usable response" if p.id in self.lost else "it never ended"
+            self.note(f"the target did not become idle: process {p.id} could not be followed to its end "
+                      f"({why}); later single-pattern scenarios were skipped")
             return False
         return True
 
     # -- probes ----------------------------------------------------------------
     async def head_pair(self, url: str, scenario: str, process: int | None, kind: Kind = Kind.POLL) -> None:
+        if kind is Kind.POLL and process in self.lost:
+            return
         await self.send(Kind.HEAD, "HEAD", url, scenario=scenario, purpose="HEAD, compared with the GET after it",
                         process=process)
-        step = await self.send(kind, "GET", url, scenario=scenario, purpose="GET, compared with the HEAD before it",
-                               process=process)
+        purpose = "GET, compared with the HEAD before it"
+        if kind is Kind.POLL:
+            step = await self.get_monitor(url, scenario=scenario, purpose=purpose, process=process)
+            if not step.ex.ok and process in self.log.processes:
+                self._give_up_on(self.log.processes[process], step)
+        else:
+            step = await self.send(kind, "GET", url, scenario=scenario, purpose=purpose, process=process)
         if kind is Kind.POLL and step.ex.status is not None:
             view = self.log.monitor_view(step)
             if view.state is not None and process is not None and not self.terminated(process):
                 self.last_view[process] = view
 
     async def raw_head(self, url: str, scenario: str, process: int | None) -> None:
+        if process in self.lost:
+            return
         ex = await self.driver.raw_head(url, purpose="HEAD over a raw socket: is there content after the head?",
                                         process=process)
         self.log.add(Step(Kind.RAW_HEAD, ex, scenario, process))
 
     async def method_probe(self, method: str, url: str, scenario: str, process: int | None = None) -> None:
+        if process in self.lost:
+            return
         await self.send(Kind.METHOD, method, url, scenario=scenario, process=process, body=b"{}",
                         purpose=f"{method} is probably not allowed here: expect 405 with Allow")
 
