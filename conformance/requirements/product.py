@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from ..observations import Kind, Log
 from ..outcomes import Level
+from ..profiles import State
 from . import MULTI, Finding, ok, requirement, unseen, violated
 
 
@@ -44,12 +45,11 @@ def available(log: Log) -> Finding:
 )
 def stable(log: Log) -> Finding:
     pairs = 0
-    starts = [log.step(p.accept_seq) for p in log.processes.values()]
     for url, steps in _product_gets(log).items():
         good = [s for s in steps if s.ex.status == 200 and not s.ex.truncated]
         for a, b in zip(good, good[1:]):
-            if any(p.ex.ended > a.ex.started and p.ex.started < b.ex.ended for p in starts):
-                continue  # a process started in between: a shared URI (single: /product) may name its product now
+            if _another_may_end_between(log, a, b):
+                continue  # a shared URI (single: /product) may name another process's product by now
             pairs += 1
             if a.ex.response_body != b.ex.response_body:
                 return violated(
@@ -66,6 +66,20 @@ def stable(log: Log) -> Finding:
     if not pairs:
         return unseen("no product was fetched twice with 200")
     return ok(f"{pairs} repeated product GETs matched")
+
+
+def _another_may_end_between(log: Log, a, b) -> bool:
+    """Could a process other than the one these GETs were for have terminated between them?
+
+    True unless every other process was accepted after ``b`` or seen terminated before ``a``.
+    """
+    for pid, rec in log.processes.items():
+        if pid == a.process or rec.accepted_at >= b.ex.ended:
+            continue
+        ended = next((s.ex.ended for s, v in log.states(pid) if v.state is State.TERMINATED), None)
+        if ended is None or ended > a.ex.started:
+            return True
+    return False
 
 
 @requirement(
