@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import timezone
 from email.utils import parsedate_to_datetime
 
 _DELAY = re.compile(r"^[0-9]+$")
@@ -35,7 +36,10 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
     value = value.strip()
     if _DELAY.match(value):
         return float(int(value))
-    when = parsedate_to_datetime(value).timestamp()
+    moment = parsedate_to_datetime(value)
+    if moment.tzinfo is None:  # asctime carries no zone; every HTTP-date is UTC (RFC 9110 section 5.6.7)
+        moment = moment.replace(tzinfo=timezone.utc)
+    when = moment.timestamp()
     return max(0.0, when - (time.time() if now is None else now))
 
 

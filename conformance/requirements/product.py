@@ -71,13 +71,14 @@ def stable(log: Log) -> Finding:
 def _another_may_end_between(log: Log, a, b) -> bool:
     """Could a process other than the one these GETs were for have terminated between them?
 
-    True unless every other process was accepted after ``b`` or seen terminated before ``a``.
+    True unless every other process was accepted after ``b``, seen terminated before ``a``, or seen
+    terminated with a product link other than this one (or none).
     """
     for pid, rec in log.processes.items():
         if pid == a.process or rec.accepted_at >= b.ex.ended:
             continue
-        ended = next((s.ex.ended for s, v in log.states(pid) if v.state is State.TERMINATED), None)
-        if ended is None or ended > a.ex.started:
+        end = next(((s, v) for s, v in log.states(pid) if v.state is State.TERMINATED), None)
+        if end is None or (end[0].ex.ended > a.ex.started and end[1].product == a.ex.url):
             return True
     return False
 

@@ -1,0 +1,353 @@
+"""monitor/ - the status monitor."""
+
+import pytest
+
+from conformance.outcomes import Outcome
+
+from .build import BASE, LogBuilder, check_example, collector, outcome
+
+PASS, FAIL, WARN, INFO = Outcome.PASS, Outcome.FAIL, Outcome.WARN, Outcome.INFO
+UNSEEN, NA = Outcome.INCONCLUSIVE, Outcome.NOT_APPLICABLE
+
+CASES = []
+example = collector(CASES)
+
+
+@example("monitor/status-200", PASS)
+@example("monitor/schema", PASS)
+@example("monitor/transitions", PASS)
+@example("monitor/progress-monotonic", PASS)
+@example("monitor/progress-present", PASS)
+@example("monitor/terminates", PASS)
+@example("monitor/product-when-terminated", PASS)
+@example("monitor/retry-after", PASS)
+@example("monitor/no-store", PASS)
+@example("monitor/see-other", INFO)
+def clean_lifecycle():
+    b = LogBuilder()
+    b.lifecycle()
+    return b.log
+
+
+@example("monitor/status-200", UNSEEN)
+@example("monitor/schema", UNSEEN)
+@example("monitor/transitions", UNSEEN)
+@example("monitor/progress-monotonic", UNSEEN)
+@example("monitor/progress-present", UNSEEN)
+@example("monitor/terminates", UNSEEN)
+@example("monitor/product-when-terminated", UNSEEN)
+@example("monitor/product-stable", UNSEEN)
+@example("monitor/retry-after", UNSEEN)
+@example("monitor/no-store", UNSEEN)
+@example("monitor/see-other", INFO)
+@example("monitor/unknown-404", NA)
+def accepted_never_polled():
+    b = LogBuilder()
+    b.accept()
+    return b.log
+
+
+# -- status-200 ------------------------------------------------------------------
+
+@example("monitor/status-200", PASS)
+@example("monitor/see-other", INFO)
+@example("monitor/terminates", PASS)
+def see_other_at_termination():
+    b = LogBuilder()
+    p = b.accept()
+    b.poll(p, "running", 0.5)
+    b.see_other(p, "/product")
+    b.product("/product", process=p)
+    return b.log
+
+
+@example("monitor/status-200", FAIL)
+@example("monitor/schema", PASS)  # error bodies are not monitor bodies
+def poll_answered_500():
+    b = LogBuilder()
+    p = b.accept()
+    b.poll(p, "running", 0.2)
+    b.poll(p, status=500, body={"status": 500}, headers=[("Content-Type", "application/problem+json")])
+    return b.log
+
+
+@example("monitor/status-200", FAIL)
+def poll_transport_error():
+    b = LogBuilder()
+    p = b.accept()
+    b.poll(p, "running", 0.2)
+    b.poll(p, error="connection refused")
+    return b.log
+
+
+@example("monitor/status-200", UNSEEN)
+@example("accept/monitor-ready", FAIL)
+def monitor_never_exists():
+    b = LogBuilder()
+    p = b.accept()
+    b.poll(p, status=404)
+    b.poll(p, status=404)
+    return b.log
+
+
+# -- schema ------------------------------------------------------------------------
+
+@example("monitor/schema", FAIL)
+def progress_above_one():
+    b = LogBuilder()
+    p = b.accept()
+    b.poll(p, "running", 1.5)
+    return b.log
+
+
+@example("monitor/schema", FAIL)
+@example("monitor/progress-present", PASS)  # present, if useless
+def progress_as_string():
+    b = LogBuilder()
+    p = b.accept()
+    b.poll(p, "running", "50%")
+    return b.log
+
+
+@example("monitor/schema", FAIL)
+def unknown_state():
+    b = LogBuilder()
+    p = b.accept()
+    b.poll(p, "finished")
+    return b.log
+
+
+@example("monitor/schema", FAIL)
+@example("http/json-content-type", PASS)
+def monitor_body_not_json():
+    b = LogBuilder()
+    p = b.accept()
+    b.poll(p, body=b"running", headers=[("Content-Type", "text/plain")])
+    return b.log
+
+
+# -- transitions and progress ------------------------------------------------------
+
+@example("monitor/transitions", PASS)
+def skipped_states():
+    b = LogBuilder()
+    p = b.accept()
+    b.poll(p, "ready")
+    b.poll(p, "terminated", product="/product")
+    b.poll(p, "terminated", product="/product")
+    return b.log
+
+
+@example("monitor/transitions", FAIL)
+@example("monitor/product-when-terminated", PASS)
+def running_after_terminated():
+    b = LogBuilder()
+    p = b.accept()
+    b.poll(p, "terminated", product="/product")
+    b.poll(p, "running", 0.9)
+    return b.log
+
+
+@example("monitor/transitions", FAIL)
+@example("monitor/progress-monotonic", UNSEEN)
+def ready_after_running():
+    b = LogBuilder()
+    p = b.accept()
+    b.poll(p, "running", 0.5)
+    b.poll(p, "ready")
+    return b.log
+
+
+@example("monitor/transitions", UNSEEN)
+def observed_once():
+    b = LogBuilder()
+    p = b.accept()
+    b.poll(p, "running", 0.5)
+    return b.log
+
+
+@example("monitor/progress-monotonic", PASS)
+def progress_equal_then_up():
+    b = LogBuilder()
+    p = b.accept()
+    for value in (0, 0, 0.5, 0.5, 1):
+        b.poll(p, "running", value)
+    return b.log
+
+
+@example("monitor/progress-monotonic", FAIL)
+@example("monitor/transitions", PASS)
+def progress_decreases():
+    b = LogBuilder()
+    p = b.accept()
+    b.poll(p, "running", 0.5)
+    b.poll(p, "running", 0.2)
+    return b.log
+
+
+@example("monitor/progress-monotonic", FAIL)
+def progress_decreases_across_an_observation_without_progress():
+    b = LogBuilder()
+    p = b.accept()
+    b.poll(p, "running", 0.5)
+    b.poll(p, "running")
+    b.poll(p, "running", 0.2)
+    return b.log
+
+
+@example("monitor/progress-monotonic", UNSEEN)
+def progress_reported_once():
+    b = LogBuilder()
+    p = b.accept()
+    b.poll(p, "running", 0.5)
+    b.poll(p, "terminated")
+    return b.log
+
+
+def test_overlapping_observations_are_not_ordered():
+    # The later-sent GET started before the earlier one ended: the server may have answered them in either order.
+    b = LogBuilder()
+    p = b.accept()
+    first = b.poll(p, "running", 0.5, duration=0.2)
+    b.poll(p, "running", 0.1, at=first.ex.started + 0.05)
+    assert outcome(b.log, "monitor/progress-monotonic") is not FAIL
+
+
+@example("monitor/progress-present", WARN)
+def running_without_progress():
+    b = LogBuilder()
+    p = b.accept()
+    b.poll(p, "running")
+    return b.log
+
+
+# -- terminates ---------------------------------------------------------------------
+
+@example("monitor/terminates", FAIL)
+def never_terminates():
+    b = LogBuilder()
+    p = b.accept()
+    for value in (0.1, 0.1, 0.1):
+        b.poll(p, "running", value)
+    b.log.processes[p].timed_out = True
+    return b.log
+
+
+# -- product link --------------------------------------------------------------------
+
+@example("monitor/product-when-terminated", FAIL)
+def product_while_running():
+    b = LogBuilder()
+    p = b.accept()
+    b.poll(p, "running", 0.5, product="/product")
+    return b.log
+
+
+@example("monitor/product-when-terminated", PASS)
+@example("monitor/product-stable", UNSEEN)
+def terminated_without_product():
+    b = LogBuilder()
+    p = b.accept()
+    b.poll(p, "running", 0.5)
+    b.poll(p, "terminated")
+    b.poll(p, "terminated")
+    return b.log
+
+
+@example("monitor/product-stable", PASS)
+def same_product_link_in_other_spellings():
+    b = LogBuilder()
+    p = b.accept()
+    b.poll(p, "terminated", product="/product")
+    b.poll(p, "terminated", product=BASE + "/product")
+    b.poll(p, "terminated", product="product")  # relative to /process
+    b.see_other(p, "/product")
+    return b.log
+
+
+@example("monitor/product-stable", FAIL)
+def product_link_changes():
+    b = LogBuilder()
+    p = b.accept()
+    b.poll(p, "terminated", product="/product/1")
+    b.poll(p, "terminated", product="/product/2")
+    return b.log
+
+
+# -- caching hints --------------------------------------------------------------------
+
+@example("monitor/retry-after", WARN)
+def running_without_retry_after():
+    b = LogBuilder()
+    p = b.accept()
+    b.poll(p, "running", 0.5, retry_after=None)
+    return b.log
+
+
+@example("monitor/retry-after", UNSEEN)
+def only_terminated_seen():
+    b = LogBuilder()
+    p = b.accept()
+    b.poll(p, "terminated")
+    return b.log
+
+
+@pytest.mark.parametrize("value", ["no-store", "no-cache", "max-age=0", "private, max-age=0", "No-Store"])
+def test_no_store_accepts(value):
+    b = LogBuilder()
+    p = b.accept()
+    b.poll(p, "running", 0.5, cache_control=value)
+    assert outcome(b.log, "monitor/no-store") is PASS
+
+
+@example("monitor/no-store", WARN)
+def cacheable_monitor():
+    b = LogBuilder()
+    p = b.accept()
+    b.poll(p, "running", 0.1)
+    b.poll(p, "running", 0.2, cache_control="max-age=60")
+    return b.log
+
+
+@example("monitor/no-store", WARN)
+def no_cache_control():
+    b = LogBuilder()
+    p = b.accept()
+    b.poll(p, "running", 0.1, cache_control=None)
+    return b.log
+
+
+# -- unknown-404 ----------------------------------------------------------------------
+
+@example("monitor/unknown-404", PASS)
+def unknown_monitor_404():
+    b = LogBuilder("multi")
+    b.unknown(status=404)
+    b.unknown(status=410)
+    return b.log
+
+
+@example("monitor/unknown-404", FAIL)
+def unknown_monitor_answers():
+    b = LogBuilder("multi")
+    b.unknown(status=200)
+    return b.log
+
+
+@example("monitor/unknown-404", UNSEEN)
+def unknown_monitor_not_probed():
+    b = LogBuilder("multi")
+    b.lifecycle("/process/f00d")
+    return b.log
+
+
+@example("monitor/unknown-404", NA)
+def unknown_monitor_in_single():
+    b = LogBuilder("single")
+    b.unknown(status=200)
+    return b.log
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_example(case):
+    check_example(case)
