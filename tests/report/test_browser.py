@@ -93,3 +93,26 @@ def test_screenshot_is_drawn(rendered: tuple[str, Path, Path]) -> None:
     keep = os.environ.get("CONFORMANCE_SCREENSHOT_DIR")
     if keep:
         shutil.copy(shot, Path(keep) / shot.name)
+
+
+def test_report_of_a_real_failing_run(tmp_path: Path) -> None:
+    """A mutant from the self-proof, run through the real suite: its HTML report opens on the
+    failing requirement, and the requirement's anchor shows the wire log, curl and a timeline."""
+    from fixtures.behaviour import MUTANTS, TEST_BASE
+    from fixtures.launch import serve
+    from fixtures.selfproof import run_suite
+
+    browser = _chromium()
+    with serve(MUTANTS["monitor/transitions"].behaviour(TEST_BASE)) as server:
+        status, report, _output = run_suite(server.resource_url, "single", tmp_path, ["--hypothesis-examples", "1"])
+    assert status == 1 and report is not None
+    page = tmp_path / "conformance-single.html"
+    dom = _run(browser, tmp_path, "--dump-dom", page.as_uri() + "#req-monitor-transitions").stdout
+    assert dom.index("non-conformant") < dom.index('href="#req-monitor-transitions"')
+    start = dom.index('id="req-monitor-transitions"')
+    section = dom[dom.rindex("<details", 0, start):]
+    section = section[: section.index("</details>")]
+    assert "running then ready" in section  # observed
+    assert "GET " + server.base_url + "/process" in section  # the wire log
+    assert "curl " in section  # reproduction
+    assert "<svg" in dom  # process timelines
