@@ -134,20 +134,22 @@ class Driver:
         return time.monotonic() - self.t0
 
     def allowed(self, url: str) -> bool:
-        scheme = urlsplit(url).scheme.lower()
-        return scheme in ("http", "https") and origin_text(url) in self._origins
+        try:
+            return urlsplit(url).scheme.lower() in ("http", "https") and origin_text(url) in self._origins
+        except ValueError:  # e.g. an invalid IPv6 literal or a port out of range in a server's link
+            return False
 
     @staticmethod
     def refusal(url: str) -> str:
-        """Why a request to ``url`` was not sent, and how to allow it."""
+        """Why the suite does not send to ``url`` and, for another origin, how to allow it."""
         try:
             where = origin_text(url)
+            scheme = urlsplit(url).scheme.lower()
         except ValueError:
-            return f"not sent: {url!r} is not a usable http(s) URL"
-        if urlsplit(url).scheme.lower() not in ("http", "https"):
-            return f"not sent: {where} is not an http(s) URL"
-        return (f"not sent: {where} is not the target's origin, so the link was not followed "
-                f"(pass --allow-origin {where} to follow it)")
+            return f"{url!r} is not a usable http(s) URL"
+        if scheme not in ("http", "https"):
+            return f"{url!r} is not an http(s) URL"
+        return f"{where} is not the target's origin (pass --allow-origin {where} to follow it)"
 
     def _timeout(self) -> float:
         """The time the next request may take: the request timeout, within the run's budget."""
@@ -163,7 +165,7 @@ class Driver:
     def _why_not(self, url: str) -> str | None:
         """Why a request to ``url`` may not be sent now (another origin, budget spent), or None."""
         if not self.allowed(url):
-            return self.refusal(url)
+            return f"not sent, the link was not followed: {self.refusal(url)}"
         if self._timeout() <= 0:
             return f"not sent: the run's time budget (--budget {self.config.budget:g} s) was spent"
         return None
@@ -294,9 +296,7 @@ class Driver:
                 ex.error = f"more than {MAX_REDIRECTS} redirects; the suite stopped following ({chain})"
                 break
             if not self.allowed(nxt):
-                where = origin_text(nxt)
-                ex.error = (f"redirect to {where} not followed: it is not the target's origin "
-                            f"(pass --allow-origin {where} to follow it)")
+                ex.error = f"redirect not followed: {self.refusal(nxt)}"
                 break
             visited.append(nxt)
             ex = await self.request("GET", nxt, purpose=f"{purpose} (redirect {len(visited) - 1})",

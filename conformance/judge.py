@@ -12,7 +12,7 @@ from .requirements import Finding, Requirement, select
 SOFT_LEVELS = (Level.SHOULD, Level.SHOULD_IF_SUPPORTED, Level.MAY)
 
 
-def judge_one(req: Requirement, log: Log, fatal: str | None = None) -> Finding:
+def judge_one(req: Requirement, log: Log, fatal: str | None = None, undecided: str | None = None) -> Finding:
     if log.pattern not in req.patterns:
         only = " and ".join(sorted(req.patterns))
         return Finding(Outcome.NOT_APPLICABLE, f"applies to the {only} pattern only")
@@ -30,8 +30,12 @@ def judge_one(req: Requirement, log: Log, fatal: str | None = None) -> Finding:
     if fatal and finding.outcome is not Outcome.NOT_APPLICABLE:
         # Nothing about the target could be observed: no verdict either way.
         finding = Finding(Outcome.ERROR, f"not checked: {fatal}", evidence=finding.evidence)
+    elif undecided and finding.outcome is Outcome.INCONCLUSIVE:
+        # The run was cut short (e.g. --budget spent): what it could not decide is an error, not a pass.
+        finding = Finding(Outcome.ERROR, f"{undecided} ({finding.message})", evidence=finding.evidence)
     return finding
 
 
-def judge(log: Log, globs: Iterable[str] | None = None, fatal: str | None = None) -> list[tuple[Requirement, Finding]]:
-    return [(req, judge_one(req, log, fatal)) for req in select(globs)]
+def judge(log: Log, globs: Iterable[str] | None = None, fatal: str | None = None,
+          undecided: str | None = None) -> list[tuple[Requirement, Finding]]:
+    return [(req, judge_one(req, log, fatal, undecided)) for req in select(globs)]

@@ -8,8 +8,16 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def resolve(base: str, reference: str) -> str:
-    """Resolve a URI reference against the URL of the response that carried it."""
-    return urljoin(base, reference.strip())
+    """Resolve a URI reference against the URL of the response that carried it.
+
+    A reference that cannot even be parsed (e.g. ``http://[``) comes back as it is:
+    the driver refuses to send to it, and the checks report it, instead of the
+    run crashing on a server's bad link.
+    """
+    try:
+        return urljoin(base, reference.strip())
+    except ValueError:
+        return reference.strip()
 
 
 def origin(url: str) -> tuple[str, str, int]:

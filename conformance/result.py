@@ -41,9 +41,9 @@ def _processes(log: Log) -> list[dict]:
 def build_report(
     log: Log, exchanges: list, *, target_url: str, bundled: bool, label: str | None, started: float, ended: float,
     options: dict[str, Any], globs: list[str] | None, strict: bool, secret_headers: frozenset[str],
-    fatal: str | None = None,
+    fatal: str | None = None, undecided: str | None = None,
 ) -> dict:
-    findings = judge(log, globs, fatal)
+    findings = judge(log, globs, fatal, undecided)
     by_seq = {ex.seq: ex for ex in exchanges}
     hyp = log.hypothesis or {}
     requirements = []

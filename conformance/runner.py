@@ -53,8 +53,8 @@ BUDGET_GRACE = 2.0
 
 
 def _fatal(driver: Driver, stopped: str | None = None) -> str | None:
-    """A run-level failure (the run stopped early, or the target never gave a single HTTP response):
-    the judge turns every check it left undecided into an error."""
+    """A run-level failure (the run stopped early because the target never gave a single HTTP
+    response): the judge turns every check into an error."""
     if stopped:
         return stopped
     if not driver.exchanges:
@@ -104,12 +104,13 @@ def run(cfg: RunConfig) -> dict:
         loop.run_until_complete(driver.aclose())
         loop.close()
     wall_end = time.time()
-    if stopped is None and session.budget_left() <= 0:
+    undecided = None
+    if session.budget_left() <= 0:
         # checks the budget left undecided are errors, not inconclusive: the gate must not pass on them
-        stopped = f"the run's time budget (--budget {cfg.budget:g} s) was spent before every check could be decided"
+        undecided = f"the run's time budget (--budget {cfg.budget:g} s) was spent before this could be decided"
     secret = frozenset(name.lower() for name, _ in cfg.headers)
     return build_report(
         log, driver.exchanges, target_url=cfg.target_url, bundled=cfg.bundled, label=cfg.label,
         started=wall_start, ended=wall_end, options=cfg.public_options(), globs=list(cfg.requirements),
-        strict=cfg.strict, secret_headers=secret, fatal=_fatal(driver, stopped),
+        strict=cfg.strict, secret_headers=secret, fatal=_fatal(driver, stopped), undecided=undecided,
     )

@@ -51,6 +51,8 @@ def conflict_no_effect(log: Log) -> Finding:
         r for pid in log.processes for r in regressions(log, pid)
         if r.straddled and r.what not in own
         and any(s.ex.status == log.profile.conflict_status for s in r.straddled)
+        # an accepted (or unanswered) POST in between may have started a new process behind the same monitor
+        and not any(s.ex.status is None or _2xx(s) for s in r.straddled)
     ]
     if blamed:
         r = blamed[0]
