@@ -193,7 +193,7 @@ class Driver:
             first = next(ex for ex in self.exchanges if ex.error and not ex.error.startswith("not sent"))
             raise TargetUnreachable(
                 f"the target never answered over HTTP: the first {self.unanswered} requests got no response "
-                f"(first: {first.error}); the run stopped early"
+                f"(first: {first.error}); the run stopped early. Is a server running at {self.config.target_url}?"
             )
 
     def _new(self, method: str, url: str, headers: list[tuple[str, str]], body: bytes | None, purpose: str,

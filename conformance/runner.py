@@ -60,8 +60,18 @@ def _fatal(driver: Driver, stopped: str | None = None) -> str | None:
     if not driver.exchanges:
         return "the suite sent no request (nothing to observe)"
     if driver.answered:
+        return _wrong_url(driver)
+    return (f"the target never answered over HTTP ({driver.exchanges[0].error}); is a server running at "
+            f"{driver.config.target_url}?")
+
+
+def _wrong_url(driver: Driver) -> str | None:
+    """The first POST says the URL is not a resource that takes POSTs, and no POST was ever accepted."""
+    posts = [ex for ex in driver.exchanges if ex.method == "POST" and ex.status is not None]
+    if not posts or any(200 <= ex.status < 300 for ex in posts) or posts[0].status not in (404, 405, 410):
         return None
-    return f"the target never answered over HTTP: {driver.exchanges[0].error}"
+    return (f"POST {posts[0].url} answered {posts[0].status}: --target-url must be the URL of the resource "
+            "that accepts the POST")
 
 
 async def _bounded(flow, session: Session, cfg: "RunConfig") -> str | None:

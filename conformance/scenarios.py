@@ -5,6 +5,8 @@ They only gather observations; verdicts come from the requirement checks.
 
 from __future__ import annotations
 
+import asyncio
+
 from .observations import Expect, Kind
 from .profiles import State
 from .session import Session
@@ -122,10 +124,9 @@ async def run_multi(s: Session) -> None:
             await s.sleep(min(waits) if waits else 0.05)
     # 2. N simultaneous POSTs: all accepted, all distinct
     steps = await s.burst("burst", Expect.ACCEPT)
-    for st in steps:
-        p = s._adopt(st, "burst")
-        if p is not None:
-            await s.poll(p, "burst", "does the new monitor answer?")
+    adopted = [p for p in (s._adopt(st, "burst") for st in steps) if p is not None]
+    # look at all new monitors at once: a target whose monitors hang costs one timeout, not N
+    await asyncio.gather(*(s.poll(p, "burst", "does the new monitor answer?") for p in adopted))
     # 3. polling rate (the sparse process carries an unknown Prefer token)
     await _polling_rate_probe(s, prefer=True)
     # 4. a malformed POST

@@ -155,7 +155,15 @@ class Session:
         The POST is tagged CONFLICT only when the next observation proves the
         process was still in flight when the POST arrived; otherwise ANY.
         """
+        # a fresh look right before the POST, so "the process went on" below compares like with like
+        await self.poll(p, scenario, "look at the process right before a POST in flight")
         before = self.last_view.get(p.id)
+        if before is not None and before.state is State.TERMINATED:
+            step = await self.send(Kind.POST, "POST", self.cfg.target_url, scenario=scenario,
+                                   purpose="POST after the process ended", expect=Expect.REACCEPT,
+                                   body=self.cfg.body)
+            self._adopt(step, scenario)
+            return step
         step = await self.send(Kind.POST, "POST", self.cfg.target_url, scenario=scenario,
                                purpose="POST while a process is in flight", expect=Expect.ANY,
                                body=self.cfg.body, process=p.id)
