@@ -103,6 +103,25 @@ def absent(message: str) -> Finding:
     return Finding(Outcome.NOT_APPLICABLE, message)
 
 
+def each(
+    steps: list, bad: Callable[[object], bool], *, none: str, failed: str, expected: str, passed: str,
+    observed: Callable[[object], str] | None = None,
+) -> Finding:
+    """The shape most checks share: every judged step must be good.
+
+    No step: inconclusive (``none``). Some bad: a violation whose message is ``failed``
+    formatted with {bad} and {total}, observed from the first bad step (its exchange summary
+    unless ``observed`` says otherwise). Otherwise a pass (``passed`` formatted with {total}).
+    """
+    if not steps:
+        return unseen(none)
+    wrong = [s for s in steps if bad(s)]
+    if wrong:
+        seen = observed(wrong[0]) if observed else wrong[0].ex.summary()
+        return violated(failed.format(bad=len(wrong), total=len(steps)), expected, seen, [s.seq for s in wrong])
+    return ok(passed.format(total=len(steps)), [s.seq for s in steps[:5]])
+
+
 def select(globs: Iterable[str] | None) -> list[Requirement]:
     """Requirements matching any of the globs (all when none), in catalog order."""
     pats = list(globs or [])

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from ..observations import Expect, Log
 from ..outcomes import Level
-from ..waits import retry_after_valid
-from . import BOTH, Finding, absent, ok, requirement, unseen, violated
+from . import BOTH, Finding, absent, each, ok, requirement, unseen, violated
 
 
 def _is_2xx(status: int | None) -> bool:
@@ -133,16 +132,12 @@ def location_consistent(log: Log) -> Finding:
     source="RFC 9110 section 10.2.3; Azure REST API guidelines (Retry-After on 202)",
 )
 def retry_after(log: Log) -> Finding:
-    accepted = log.accepted_posts()
-    if not accepted:
-        return unseen("no POST was accepted")
-    missing = [s for s in accepted if s.ex.header("retry-after") is None]
-    if missing:
-        return violated(
-            f"{len(missing)} of {len(accepted)} accepting responses have no Retry-After",
-            expected="a Retry-After header", observed="none", evidence=[s.seq for s in missing],
-        )
-    return ok("every accepting response carries Retry-After", [s.seq for s in accepted[:5]])
+    return each(
+        log.accepted_posts(), lambda s: s.ex.header("retry-after") is None,
+        none="no POST was accepted", failed="{bad} of {total} accepting responses have no Retry-After",
+        expected="a Retry-After header", observed=lambda s: "none",
+        passed="all {total} accepting responses carry Retry-After",
+    )
 
 
 @requirement(
@@ -154,14 +149,10 @@ def retry_after(log: Log) -> Finding:
     patterns=BOTH,
 )
 def prefer_tolerant(log: Log) -> Finding:
-    probes = log.posts(Expect.PREFER)
-    if not probes:
-        return unseen("no POST with an unknown Prefer token was sent on an idle resource")
-    bad = [s for s in probes if not _is_2xx(s.ex.status)]
-    if bad:
-        return violated(
-            "a POST with an unknown Prefer token was not accepted like a plain one",
-            expected="the same acceptance as without the header (2xx)", observed=bad[0].ex.summary(),
-            evidence=[s.seq for s in bad],
-        )
-    return ok("an unknown Prefer token was ignored", [s.seq for s in probes])
+    return each(
+        log.posts(Expect.PREFER), lambda s: not _is_2xx(s.ex.status),
+        none="no POST with an unknown Prefer token was sent on an idle resource",
+        failed="{bad} of {total} POSTs with an unknown Prefer token were not accepted like a plain one",
+        expected="the same acceptance as without the header (2xx)",
+        passed="an unknown Prefer token was ignored ({total} POSTs)",
+    )

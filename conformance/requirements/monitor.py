@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..observations import Kind, Log, intrinsic_kinds, regressions
 from ..outcomes import Level
 from ..profiles import State
-from . import MULTI, Finding, absent, info, ok, requirement, unseen, violated
+from . import MULTI, Finding, each, info, ok, requirement, unseen, violated
 
 
 def _after_window(log: Log, pid: int):
@@ -73,11 +73,21 @@ def schema(log: Log) -> Finding:
     return ok(f"{len(seen)} monitor bodies are valid", seen[:5])
 
 
-def _intrinsic(log: Log, what: str):
-    """All regressions of one kind, if the target shows that kind at least once with no other POST in between."""
-    if what not in intrinsic_kinds(log):
-        return []
-    return [r for pid in log.processes for r in regressions(log, pid) if r.what == what]
+def _backwards(log: Log, what: str, went: str, expected: str, judged: list[int], none: str, passed: str) -> Finding:
+    """monitor/transitions and progress-monotonic: regressions of one kind ("state" or "progress").
+
+    They count only when the target shows that kind at least once with no other POST in
+    between; otherwise each one is blamed on the POST it straddles (single/conflict-no-effect,
+    multi/independent).
+    """
+    regs = [r for pid in log.processes for r in regressions(log, pid) if r.what == what]
+    if regs and what in intrinsic_kinds(log):
+        r = regs[0]
+        return violated(f"{went} in process {r.pid}: {r.detail}", expected, r.detail,
+                        [r.before.seq, r.after.seq] + [x.after.seq for x in regs[1:]])
+    if not judged:
+        return unseen(none)
+    return ok(passed.format(n=len(judged)))
 
 
 @requirement(
@@ -89,18 +99,11 @@ def _intrinsic(log: Log, what: str):
     source="Requirement catalog, protocol model; OGC API - Processes, Part 1, status codes",
 )
 def transitions(log: Log) -> Finding:
-    regs = _intrinsic(log, "state")
-    if regs:
-        r = regs[0]
-        return violated(
-            f"the state went backwards in process {r.pid}: {r.detail}",
-            expected="ready -> running -> terminated, never backwards", observed=r.detail,
-            evidence=[r.before.seq, r.after.seq] + [x.after.seq for x in regs[1:]],
-        )
-    pids = [pid for pid in log.processes if len(log.states(pid)) >= 2]
-    if not pids:
-        return unseen("no process was observed twice")
-    return ok(f"{len(pids)} processes moved forward only")
+    return _backwards(
+        log, "state", "the state went backwards", "ready -> running -> terminated, never backwards",
+        [pid for pid in log.processes if len(log.states(pid)) >= 2],
+        none="no process was observed twice", passed="{n} processes moved forward only",
+    )
 
 
 @requirement(
@@ -111,21 +114,11 @@ def transitions(log: Log) -> Finding:
     source="Requirement catalog, protocol model; OGC API - Processes, Part 1 (progress)",
 )
 def progress_monotonic(log: Log) -> Finding:
-    regs = _intrinsic(log, "progress")
-    if regs:
-        r = regs[0]
-        return violated(
-            f"progress decreased in process {r.pid}: {r.detail}",
-            expected="non-decreasing progress", observed=r.detail,
-            evidence=[r.before.seq, r.after.seq] + [x.after.seq for x in regs[1:]],
-        )
-    pids = [
-        pid for pid in log.processes
-        if sum(1 for _s, v in log.states(pid) if v.progress is not None) >= 2
-    ]
-    if not pids:
-        return unseen("no process reported progress twice")
-    return ok(f"progress never decreased in {len(pids)} processes")
+    return _backwards(
+        log, "progress", "progress decreased", "non-decreasing progress",
+        [pid for pid in log.processes if sum(1 for _s, v in log.states(pid) if v.progress is not None) >= 2],
+        none="no process reported progress twice", passed="progress never decreased in {n} processes",
+    )
 
 
 @requirement(
@@ -135,19 +128,13 @@ def progress_monotonic(log: Log) -> Finding:
     source="OGC API - Processes, Part 1 (progress in statusInfo); Google AIP-151 (metadata with progress)",
 )
 def progress_present(log: Log) -> Finding:
-    running = [
-        (s, v) for pid in log.processes for s, v in log.states(pid) if v.state is State.RUNNING
-    ]
-    if not running:
-        return unseen("no process was observed running")
-    missing = [s for s, v in running if not v.progress_present]
-    if missing:
-        return violated(
-            f"{len(missing)} of {len(running)} running observations carry no progress",
-            expected=f"member '{log.profile.progress_member}'", observed="absent",
-            evidence=[s.seq for s in missing],
-        )
-    return ok(f"all {len(running)} running observations report progress", [s.seq for s, _ in running[:5]])
+    return each(
+        [s for pid in log.processes for s, v in log.states(pid) if v.state is State.RUNNING],
+        lambda s: not log.monitor_view(s).progress_present,
+        none="no process was observed running", failed="{bad} of {total} running observations carry no progress",
+        expected=f"member '{log.profile.progress_member}'", observed=lambda s: "absent",
+        passed="all {total} running observations report progress",
+    )
 
 
 @requirement(
@@ -234,19 +221,14 @@ def product_stable(log: Log) -> Finding:
     source="RFC 9110 section 10.2.3; Azure REST API guidelines (Retry-After on status monitors)",
 )
 def retry_after(log: Log) -> Finding:
-    pending_obs = [
-        s for pid in log.processes for s, v in log.states(pid)
-        if v.state is not State.TERMINATED
-    ]
-    if not pending_obs:
-        return unseen("no unfinished process was observed")
-    missing = [s for s in pending_obs if s.ex.header("retry-after") is None]
-    if missing:
-        return violated(
-            f"{len(missing)} of {len(pending_obs)} responses for unfinished processes lack Retry-After",
-            expected="Retry-After", observed="absent", evidence=[s.seq for s in missing],
-        )
-    return ok(f"all {len(pending_obs)} responses for unfinished processes carry Retry-After")
+    return each(
+        [s for pid in log.processes for s, v in log.states(pid) if v.state is not State.TERMINATED],
+        lambda s: s.ex.header("retry-after") is None,
+        none="no unfinished process was observed",
+        failed="{bad} of {total} responses for unfinished processes lack Retry-After",
+        expected="Retry-After", observed=lambda s: "absent",
+        passed="all {total} responses for unfinished processes carry Retry-After",
+    )
 
 
 def _fresh(cache_control: str | None) -> bool:
@@ -264,17 +246,14 @@ def _fresh(cache_control: str | None) -> bool:
     source="RFC 9111 sections 5.2.2.1, 5.2.2.4 and 5.2.2.5",
 )
 def no_store(log: Log) -> Finding:
-    polled = [s for s in log.of(Kind.POLL) if s.ex.status is not None and 200 <= s.ex.status < 300]
-    if not polled:
-        return unseen("no monitor body was received")
-    stale = [s for s in polled if not _fresh(s.ex.header("cache-control"))]
-    if stale:
-        return violated(
-            f"{len(stale)} of {len(polled)} monitor responses may be cached",
-            expected="Cache-Control: no-store (or no-cache, max-age=0)",
-            observed=f"Cache-Control: {stale[0].ex.header('cache-control')}", evidence=[s.seq for s in stale],
-        )
-    return ok("monitor responses forbid stale caching", [s.seq for s in polled[:5]])
+    return each(
+        [s for s in log.of(Kind.POLL) if s.ex.status is not None and 200 <= s.ex.status < 300],
+        lambda s: not _fresh(s.ex.header("cache-control")),
+        none="no monitor body was received", failed="{bad} of {total} monitor responses may be cached",
+        expected="Cache-Control: no-store (or no-cache, max-age=0)",
+        observed=lambda s: f"Cache-Control: {s.ex.header('cache-control')}",
+        passed="all {total} monitor responses forbid stale caching",
+    )
 
 
 @requirement(
@@ -300,13 +279,9 @@ def see_other(log: Log) -> Finding:
     patterns=MULTI,
 )
 def unknown_404(log: Log) -> Finding:
-    probes = list(log.of(Kind.UNKNOWN))
-    if not probes:
-        return unseen("no unknown monitor was probed")
-    bad = [s for s in probes if s.ex.status not in (404, 410)]
-    if bad:
-        return violated(
-            "a monitor URI that was never handed out did not answer 404 or 410",
-            expected="404 or 410", observed=bad[0].ex.summary(), evidence=[s.seq for s in bad],
-        )
-    return ok("unknown monitors answer 404/410", [s.seq for s in probes])
+    return each(
+        list(log.of(Kind.UNKNOWN)), lambda s: s.ex.status not in (404, 410),
+        none="no unknown monitor was probed",
+        failed="{bad} of {total} monitor URIs that were never handed out did not answer 404 or 410",
+        expected="404 or 410", passed="unknown monitors answer 404/410 ({total} probed)",
+    )

@@ -7,7 +7,7 @@ from collections import defaultdict
 from ..observations import Kind, Log
 from ..outcomes import Level
 from ..profiles import State
-from . import MULTI, Finding, ok, requirement, unseen, violated
+from . import MULTI, Finding, each, ok, requirement, unseen, violated
 
 
 def _product_gets(log: Log):
@@ -24,16 +24,12 @@ def _product_gets(log: Log):
     source="RFC 9110 sections 15.3.1 and 15.3.3",
 )
 def available(log: Log) -> Finding:
-    gets = [s for steps in _product_gets(log).values() for s in steps]
-    if not gets:
-        return unseen("no product link was fetched (no process with a product was seen terminated)")
-    bad = [s for s in gets if s.ex.status != 200]
-    if bad:
-        return violated(
-            f"{len(bad)} of {len(gets)} product GETs did not answer 200",
-            expected="200", observed=bad[0].ex.summary(), evidence=[s.seq for s in bad],
-        )
-    return ok(f"{len(gets)} product GETs answered 200", [s.seq for s in gets[:5]])
+    return each(
+        [s for steps in _product_gets(log).values() for s in steps], lambda s: s.ex.status != 200,
+        none="no product link was fetched (no process with a product was seen terminated)",
+        failed="{bad} of {total} product GETs did not answer 200", expected="200",
+        passed="{total} product GETs answered 200",
+    )
 
 
 @requirement(

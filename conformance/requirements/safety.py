@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..observations import Kind, Log
 from ..outcomes import Level
 from ..profiles import State
-from . import Finding, ok, requirement, unseen, violated
+from . import Finding, each, ok, requirement, unseen, violated
 
 # How much longer the sparsely polled process may take, as a factor of the
 # densely polled one's time plus a margin, before the difference is blamed on polling.
@@ -66,17 +66,13 @@ def get_safe(log: Log) -> Finding:
     source="RFC 9110 section 9.3.2",
 )
 def head_no_content(log: Log) -> Finding:
-    probes = [s for s in log.of(Kind.RAW_HEAD) if s.ex.status is not None]
-    if not probes:
-        return unseen("the raw HEAD probe got no response")
-    bad = [s for s in probes if s.ex.response_body]
-    if bad:
-        return violated(
-            f"a HEAD response carried {len(bad[0].ex.response_body)} bytes of content",
-            expected="no content after the header section", observed=repr(bad[0].ex.response_body[:60]),
-            evidence=[s.seq for s in bad],
-        )
-    return ok(f"{len(probes)} HEAD responses had no content", [s.seq for s in probes])
+    return each(
+        [s for s in log.of(Kind.RAW_HEAD) if s.ex.status is not None], lambda s: bool(s.ex.response_body),
+        none="the raw HEAD probe got no response", failed="{bad} of {total} HEAD responses carried content",
+        expected="no content after the header section",
+        observed=lambda s: f"{len(s.ex.response_body)} bytes: {s.ex.response_body[:60]!r}",
+        passed="{total} HEAD responses had no content",
+    )
 
 
 def _paired_get(log: Log, head) -> object | None:
