@@ -29,6 +29,11 @@ class Opt:
     metavar: str | None = None
 
     @property
+    def argdest(self) -> str:
+        """argparse destination, prefixed so it cannot collide with another plugin's option."""
+        return self.dest if self.dest.startswith("conformance_") else "conformance_" + self.dest
+
+    @property
     def ini(self) -> str:
         return "conformance_" + self.dest.removeprefix("conformance_")
 
@@ -55,7 +60,7 @@ OPTIONS = [
     Opt("budget", "--budget", "seconds the whole run of one pattern may take", 300.0, "float", "SECONDS"),
     Opt("burst_size", "--burst-size", "simultaneous POSTs in a race probe", 8, "int", "N"),
     Opt("hypothesis_examples", "--hypothesis-examples", "state-machine examples per pattern (0 turns it off)", 5, "int", "N"),
-    Opt("hypothesis_seed", "--conformance-seed", "seed for the state machine (a report names the one it used)", None, "int", "N"),
+    Opt("conformance_seed", "--conformance-seed", "seed for the state machine (a report names the one it used)", None, "int", "N"),
     Opt("reference_duration", "--reference-duration", "process duration of the bundled reference servers", 0.5, "float", "SECONDS"),
 ]
 
@@ -63,7 +68,7 @@ OPTIONS = [
 def add_options(parser: pytest.Parser) -> None:
     group = parser.getgroup("conformance", "asynchronous request conformance (202 Accepted + monitor)")
     for o in OPTIONS:
-        kwargs: dict[str, Any] = {"dest": o.dest, "help": f"{o.help} [env {o.env}, ini {o.ini}]"}
+        kwargs: dict[str, Any] = {"dest": o.argdest, "help": f"{o.help} [env {o.env}, ini {o.ini}]"}
         if o.kind == "bool":
             kwargs["action"] = "store_true"
             kwargs["default"] = None
@@ -76,12 +81,12 @@ def add_options(parser: pytest.Parser) -> None:
             kwargs["metavar"] = o.metavar
         group.addoption(o.flag, **kwargs)
         parser.addini(o.ini, o.help, type="linelist" if o.kind == "list" else "string", default=None)
-    group.addoption("--list-requirements", action="store_true", default=False, dest="list_requirements",
+    group.addoption("--list-requirements", action="store_true", default=False, dest="conformance_list_requirements",
                     help="print the requirement catalog (ID, level, statement) and exit; no network")
 
 
 def _raw(config: pytest.Config, o: Opt) -> Any:
-    value = config.getoption(o.dest)
+    value = config.getoption(o.argdest)
     if value not in (None, []):
         return value
     env = os.environ.get(o.env)
@@ -112,7 +117,7 @@ def _convert(o: Opt, value: Any) -> Any:
             number = float(value) if o.kind == "float" else int(value)
         except (TypeError, ValueError):
             raise pytest.UsageError(f"{o.flag}: expected a number, got {value!r}") from None
-        if number < 0 or (o.dest not in ("hypothesis_examples", "hypothesis_seed") and number == 0 and o.kind == "float"):
+        if number < 0 or (o.dest not in ("hypothesis_examples", "conformance_seed") and number == 0 and o.kind == "float"):
             raise pytest.UsageError(f"{o.flag}: expected a positive number, got {value!r}")
         return number
     if o.kind == "list":

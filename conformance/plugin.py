@@ -35,7 +35,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_cmdline_main(config: pytest.Config) -> int | None:
-    if config.getoption("list_requirements", False):
+    if config.getoption("conformance_list_requirements", False):
         from .requirements import select
 
         opts = opt.load(config)
@@ -107,7 +107,7 @@ def run_pattern(config: pytest.Config, pattern: str) -> dict:
             headers=opts["header"], deadline=opts["deadline"], request_timeout=opts["request_timeout"],
             max_body_bytes=opts["max_body_bytes"], allowed_origins=opts["allow_origin"], budget=opts["budget"],
             burst_size=opts["burst_size"], hypothesis_examples=opts["hypothesis_examples"],
-            hypothesis_seed=opts["hypothesis_seed"], requirements=tuple(opts["requirements"]),
+            hypothesis_seed=opts["conformance_seed"], requirements=tuple(opts["requirements"]),
             strict=bool(opts["conformance_strict"]), bundled=bundled,
             label=f"bundled reference server ({pattern})" if bundled else None,
         )
