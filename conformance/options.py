@@ -54,6 +54,7 @@ OPTIONS = [
     Opt("conformance_strict", "--conformance-strict", "fail the gate on SHOULD violations (warn) too", False, "bool"),
     Opt("conformance_json", "--conformance-json", "JSON report path (default reports/conformance-<pattern>.json)", metavar="PATH"),
     Opt("conformance_html", "--conformance-html", "HTML report path (default reports/conformance-<pattern>.html)", metavar="PATH"),
+    Opt("conformance_junit", "--conformance-junit", "JUnit XML from the report model: one case per requirement, warn and inconclusive visible", metavar="PATH"),
     Opt("request_timeout", "--request-timeout", "seconds one request may take in all", 10.0, "float", "SECONDS"),
     Opt("max_body_bytes", "--max-body-bytes", "largest response body read, in bytes (larger ones are cut and reported)", 1 << 20, "int", "BYTES"),
     Opt("allow_origin", "--allow-origin", "another origin whose links the suite may follow, e.g. https://cdn.example (repeatable)", [], "list", "ORIGIN"),
