@@ -85,3 +85,18 @@ def test_port_that_does_not_speak_http(tmp_path):
         thread.join(2)
         listener.close()
     assert_one_line(done, 1, "never answered over HTTP")
+
+
+def test_options_come_from_environment_and_ini_file(tmp_path):
+    """Every option can be set three ways; a bad value from any of them is caught the same way."""
+    import os
+
+    env = dict(os.environ, CONFORMANCE_PATTERN="both")
+    done = subprocess.run([sys.executable, "-m", "pytest", "--pyargs", "conformance", "-q", "-p", "no:cacheprovider"],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=60, env=env)
+    assert_one_line(done, 4, "--pattern", "'both'")
+    (tmp_path / "pytest.ini").write_text("[pytest]\nconformance_deadline = soon\n")
+    assert_one_line(suite(cwd=tmp_path), 4, "--deadline", "'soon'")
+    # the command line wins over the ini file
+    done = suite("--deadline", "5", "--list-requirements", cwd=tmp_path)
+    assert done.returncode == 0 and "accept/status-202" in done.stdout
