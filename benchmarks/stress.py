@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import fnmatch
-import json
 import os
 import random
 import shutil

@@ -111,7 +111,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             step = run(session.malformed(SCENARIO))
             self._note(f"post_malformed() -> {step.ex.status or step.ex.error}")
             if step.ex.status is not None and 200 <= step.ex.status < 300:
-                session._adopt(step, SCENARIO)
+                session.adopt(step, SCENARIO)
 
         # Time is part of the input: a look at a monitor comes after a short pause drawn by
         # Hypothesis (the simplest draw is not 'no pause', so even minimal examples see time pass).
@@ -158,7 +158,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             first = NOTHING
             for st_ in steps:
                 if st_.ex.status is not None and 200 <= st_.ex.status < 300:
-                    p = session._adopt(st_, SCENARIO)
+                    p = session.adopt(st_, SCENARIO)
                     if first is NOTHING and p is not None:
                         first = p
                     if single:

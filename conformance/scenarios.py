@@ -66,7 +66,7 @@ async def run_single(s: Session) -> None:
     if await s.ensure_idle():
         bad = await s.malformed("malformed")
         if bad.ex.status is not None and 200 <= bad.ex.status < 300:
-            s._adopt(bad, "malformed")  # it started something after all: wait for it before going on
+            s.adopt(bad, "malformed")  # it started something after all: wait for it before going on
             bad.kind = Kind.MALFORMED
         elif await s.ensure_idle():
             step_before = len(s.log.steps)
@@ -83,7 +83,7 @@ async def run_single(s: Session) -> None:
         steps = await s.burst("race", Expect.RACE)
         winners = [st for st in steps if st.ex.status is not None and 200 <= st.ex.status < 300]
         if winners:
-            p = s._adopt(winners[0], "race")
+            p = s.adopt(winners[0], "race")
             if p is not None:
                 await s.follow(p, "race")
         if len(winners) != 1:
@@ -124,7 +124,7 @@ async def run_multi(s: Session) -> None:
             await s.sleep(min(waits) if waits else 0.05)
     # 2. N simultaneous POSTs: all accepted, all distinct
     steps = await s.burst("burst", Expect.ACCEPT)
-    adopted = [p for p in (s._adopt(st, "burst") for st in steps) if p is not None]
+    adopted = [p for p in (s.adopt(st, "burst") for st in steps) if p is not None]
     # look at all new monitors at once: a target whose monitors hang costs one timeout, not N
     await asyncio.gather(*(s.poll(p, "burst", "does the new monitor answer?") for p in adopted))
     # 3. polling rate (the sparse process carries an unknown Prefer token)

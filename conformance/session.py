@@ -100,7 +100,7 @@ class Session:
             return step, view
         return step, None
 
-    def _adopt(self, step: Step, scenario: str) -> ProcessRecord | None:
+    def adopt(self, step: Step, scenario: str) -> ProcessRecord | None:
         """Start following the process a successful POST created."""
         if step.ex.status is None or not 200 <= step.ex.status < 300:
             return None
@@ -134,7 +134,7 @@ class Session:
                                    body=self.cfg.body, headers=headers)
             status = step.ex.status
             if status is not None and 200 <= status < 300:
-                return self._adopt(step, scenario)
+                return self.adopt(step, scenario)
             retryable = (
                 (self.log.pattern == "single" and expect is Expect.ACCEPT and status == self.log.profile.conflict_status)
                 or (self.log.pattern == "multi" and status in (429, 503) and step.ex.header("retry-after") is not None)
@@ -162,7 +162,7 @@ class Session:
             step = await self.send(Kind.POST, "POST", self.cfg.target_url, scenario=scenario,
                                    purpose="POST after the process ended", expect=Expect.REACCEPT,
                                    body=self.cfg.body)
-            self._adopt(step, scenario)
+            self.adopt(step, scenario)
             return step
         step = await self.send(Kind.POST, "POST", self.cfg.target_url, scenario=scenario,
                                purpose="POST while a process is in flight", expect=Expect.ANY,
@@ -182,7 +182,7 @@ class Session:
                 step.expect = Expect.CONFLICT
             else:
                 step.process = None
-                self._adopt(step, scenario)
+                self.adopt(step, scenario)
         elif in_flight:
             step.expect = Expect.CONFLICT
         return step
