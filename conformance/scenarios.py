@@ -53,10 +53,19 @@ async def run_single(s: Session) -> None:
     if p is not None:
         await _first_look(s, p, "lifecycle")
         await s.method_probe("PATCH", s.cfg.target_url, "lifecycle")
-        view = await s.follow(p, "lifecycle", until=_running_or_later)
-        if view is not None and view.state is not State.TERMINATED:
+        # A POST in flight as early as possible (a long Retry-After can hide the whole running
+        # phase from polite polling) ...
+        early = s.last_view.get(p.id)
+        if early is not None and early.state is not State.TERMINATED:
             await s.post_in_flight(p, "lifecycle")
-        p = s.current or p
+            p = s.current or p
+        # ... and, if that one came while the process was still ready, once more while it runs,
+        # so that a rejected POST that resets the process shows up as a step backwards.
+        if early is None or early.state is State.READY:
+            view = await s.follow(p, "lifecycle", until=_running_or_later)
+            if view is not None and view.state is not State.TERMINATED:
+                await s.post_in_flight(p, "lifecycle")
+            p = s.current or p
         if p.monitor and await s.follow(p, "lifecycle") is not None:
             await s.poll(p, "lifecycle", "look again after termination: terminated is final")
             await s.products(p, "lifecycle", head=True)
