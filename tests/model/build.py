@@ -250,3 +250,17 @@ class LogBuilder:
             self.product(product, process=p)
             self.product(product, process=p)
         return p
+
+
+def at(state: str | None = "running", progress: Any = None, product: str | None = None, **kw: Any) -> tuple:
+    """One look at a monitor, for :func:`polled` (same arguments as :meth:`LogBuilder.poll`)."""
+    return (state, progress, product), kw
+
+
+def polled(*looks: tuple, pattern: str = "single") -> Log:
+    """The most common example: one accepted process, looked at in order."""
+    b = LogBuilder(pattern)
+    pid = b.accept()
+    for args, kw in looks:
+        b.poll(pid, *args, **kw)
+    return b.log

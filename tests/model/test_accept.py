@@ -5,7 +5,7 @@ import pytest
 from conformance.observations import Expect
 from conformance.outcomes import Outcome
 
-from .build import BASE, LogBuilder, check_example, collector
+from .build import BASE, LogBuilder, check_example, collector, at, polled
 
 PASS, FAIL, WARN = Outcome.PASS, Outcome.FAIL, Outcome.WARN
 UNSEEN, NA = Outcome.INCONCLUSIVE, Outcome.NOT_APPLICABLE
@@ -87,10 +87,7 @@ def monitor_link_not_a_string():
 
 @example("accept/monitor-ready", PASS)
 def monitor_answers_at_once():
-    b = LogBuilder()
-    p = b.accept()
-    b.poll(p, "ready")
-    return b.log
+    return polled(at("ready"))
 
 
 @example("accept/monitor-ready", FAIL)
@@ -107,11 +104,7 @@ def monitor_404_window():
 @example("accept/monitor-ready", PASS)
 @example("monitor/status-200", FAIL)
 def monitor_404_later():
-    b = LogBuilder()
-    p = b.accept()
-    b.poll(p, "running", 0.1)
-    b.poll(p, status=404)
-    return b.log
+    return polled(at("running", 0.1), at(status=404))
 
 
 @example("accept/location-consistent", PASS)

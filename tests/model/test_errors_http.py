@@ -5,7 +5,7 @@ import pytest
 from conformance.observations import Expect
 from conformance.outcomes import Outcome
 
-from .build import BASE, LogBuilder, check_example, collector, judged, outcome
+from .build import BASE, LogBuilder, check_example, collector, judged, outcome, at, polled
 
 PASS, FAIL, WARN = Outcome.PASS, Outcome.FAIL, Outcome.WARN
 UNSEEN, NA = Outcome.INCONCLUSIVE, Outcome.NOT_APPLICABLE
@@ -139,10 +139,7 @@ def json_labelled_as_text():
 
 @example("http/json-content-type", FAIL)
 def json_without_label():
-    b = LogBuilder()
-    p = b.accept()
-    b.poll(p, body=b'{"state": "ready"}')
-    return b.log
+    return polled(at(body=b'{"state": "ready"}'))
 
 
 @example("http/json-content-type", UNSEEN)

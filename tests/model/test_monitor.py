@@ -4,7 +4,7 @@ import pytest
 
 from conformance.outcomes import Outcome
 
-from .build import BASE, LogBuilder, check_example, collector, outcome
+from .build import BASE, LogBuilder, check_example, collector, outcome, at, polled
 
 PASS, FAIL, WARN, INFO = Outcome.PASS, Outcome.FAIL, Outcome.WARN, Outcome.INFO
 UNSEEN, NA = Outcome.INCONCLUSIVE, Outcome.NOT_APPLICABLE
@@ -64,106 +64,69 @@ def see_other_at_termination():
 @example("monitor/status-200", FAIL)
 @example("monitor/schema", PASS)  # error bodies are not monitor bodies
 def poll_answered_500():
-    b = LogBuilder()
-    p = b.accept()
-    b.poll(p, "running", 0.2)
-    b.poll(p, status=500, body={"status": 500}, headers=[("Content-Type", "application/problem+json")])
-    return b.log
+    return polled(
+        at("running", 0.2),
+        at(status=500, body={"status": 500}, headers=[("Content-Type", "application/problem+json")]),
+    )
 
 
 @example("monitor/status-200", FAIL)
 def poll_transport_error():
-    b = LogBuilder()
-    p = b.accept()
-    b.poll(p, "running", 0.2)
-    b.poll(p, error="connection refused")
-    return b.log
+    return polled(at("running", 0.2), at(error="connection refused"))
 
 
 @example("monitor/status-200", UNSEEN)
 @example("accept/monitor-ready", FAIL)
 def monitor_never_exists():
-    b = LogBuilder()
-    p = b.accept()
-    b.poll(p, status=404)
-    b.poll(p, status=404)
-    return b.log
+    return polled(at(status=404), at(status=404))
 
 
 # -- schema ------------------------------------------------------------------------
 
 @example("monitor/schema", FAIL)
 def progress_above_one():
-    b = LogBuilder()
-    p = b.accept()
-    b.poll(p, "running", 1.5)
-    return b.log
+    return polled(at("running", 1.5))
 
 
 @example("monitor/schema", FAIL)
 @example("monitor/progress-present", PASS)  # present, if useless
 def progress_as_string():
-    b = LogBuilder()
-    p = b.accept()
-    b.poll(p, "running", "50%")
-    return b.log
+    return polled(at("running", "50%"))
 
 
 @example("monitor/schema", FAIL)
 def unknown_state():
-    b = LogBuilder()
-    p = b.accept()
-    b.poll(p, "finished")
-    return b.log
+    return polled(at("finished"))
 
 
 @example("monitor/schema", FAIL)
 @example("http/json-content-type", PASS)
 def monitor_body_not_json():
-    b = LogBuilder()
-    p = b.accept()
-    b.poll(p, body=b"running", headers=[("Content-Type", "text/plain")])
-    return b.log
+    return polled(at(body=b"running", headers=[("Content-Type", "text/plain")]))
 
 
 # -- transitions and progress ------------------------------------------------------
 
 @example("monitor/transitions", PASS)
 def skipped_states():
-    b = LogBuilder()
-    p = b.accept()
-    b.poll(p, "ready")
-    b.poll(p, "terminated", product="/product")
-    b.poll(p, "terminated", product="/product")
-    return b.log
+    return polled(at("ready"), at("terminated", product="/product"), at("terminated", product="/product"))
 
 
 @example("monitor/transitions", FAIL)
 @example("monitor/product-when-terminated", PASS)
 def running_after_terminated():
-    b = LogBuilder()
-    p = b.accept()
-    b.poll(p, "terminated", product="/product")
-    b.poll(p, "running", 0.9)
-    return b.log
+    return polled(at("terminated", product="/product"), at("running", 0.9))
 
 
 @example("monitor/transitions", FAIL)
 @example("monitor/progress-monotonic", UNSEEN)
 def ready_after_running():
-    b = LogBuilder()
-    p = b.accept()
-    b.poll(p, "running", 0.5)
-    b.poll(p, "ready")
-    return b.log
+    return polled(at("running", 0.5), at("ready"))
 
 
 @example("monitor/transitions", UNSEEN)
 def observed_once():
-    b = LogBuilder()
-    p = b.accept()
-    b.poll(p, "running", 0.5)
-    return b.log
+    return polled(at("running", 0.5))
 
 
 @example("monitor/progress-monotonic", PASS)
@@ -178,30 +141,17 @@ def progress_equal_then_up():
 @example("monitor/progress-monotonic", FAIL)
 @example("monitor/transitions", PASS)
 def progress_decreases():
-    b = LogBuilder()
-    p = b.accept()
-    b.poll(p, "running", 0.5)
-    b.poll(p, "running", 0.2)
-    return b.log
+    return polled(at("running", 0.5), at("running", 0.2))
 
 
 @example("monitor/progress-monotonic", FAIL)
 def progress_decreases_across_an_observation_without_progress():
-    b = LogBuilder()
-    p = b.accept()
-    b.poll(p, "running", 0.5)
-    b.poll(p, "running")
-    b.poll(p, "running", 0.2)
-    return b.log
+    return polled(at("running", 0.5), at("running"), at("running", 0.2))
 
 
 @example("monitor/progress-monotonic", UNSEEN)
 def progress_reported_once():
-    b = LogBuilder()
-    p = b.accept()
-    b.poll(p, "running", 0.5)
-    b.poll(p, "terminated")
-    return b.log
+    return polled(at("running", 0.5), at("terminated"))
 
 
 def test_overlapping_observations_are_not_ordered():
@@ -215,10 +165,7 @@ def test_overlapping_observations_are_not_ordered():
 
 @example("monitor/progress-present", WARN)
 def running_without_progress():
-    b = LogBuilder()
-    p = b.accept()
-    b.poll(p, "running")
-    return b.log
+    return polled(at("running"))
 
 
 # -- terminates ---------------------------------------------------------------------
@@ -237,21 +184,13 @@ def never_terminates():
 
 @example("monitor/product-when-terminated", FAIL)
 def product_while_running():
-    b = LogBuilder()
-    p = b.accept()
-    b.poll(p, "running", 0.5, product="/product")
-    return b.log
+    return polled(at("running", 0.5, product="/product"))
 
 
 @example("monitor/product-when-terminated", PASS)
 @example("monitor/product-stable", UNSEEN)
 def terminated_without_product():
-    b = LogBuilder()
-    p = b.accept()
-    b.poll(p, "running", 0.5)
-    b.poll(p, "terminated")
-    b.poll(p, "terminated")
-    return b.log
+    return polled(at("running", 0.5), at("terminated"), at("terminated"))
 
 
 @example("monitor/product-stable", PASS)
@@ -267,29 +206,19 @@ def same_product_link_in_other_spellings():
 
 @example("monitor/product-stable", FAIL)
 def product_link_changes():
-    b = LogBuilder()
-    p = b.accept()
-    b.poll(p, "terminated", product="/product/1")
-    b.poll(p, "terminated", product="/product/2")
-    return b.log
+    return polled(at("terminated", product="/product/1"), at("terminated", product="/product/2"))
 
 
 # -- caching hints --------------------------------------------------------------------
 
 @example("monitor/retry-after", WARN)
 def running_without_retry_after():
-    b = LogBuilder()
-    p = b.accept()
-    b.poll(p, "running", 0.5, retry_after=None)
-    return b.log
+    return polled(at("running", 0.5, retry_after=None))
 
 
 @example("monitor/retry-after", UNSEEN)
 def only_terminated_seen():
-    b = LogBuilder()
-    p = b.accept()
-    b.poll(p, "terminated")
-    return b.log
+    return polled(at("terminated"))
 
 
 @pytest.mark.parametrize("value", ["no-store", "no-cache", "max-age=0", "private, max-age=0", "No-Store"])
@@ -302,19 +231,12 @@ def test_no_store_accepts(value):
 
 @example("monitor/no-store", WARN)
 def cacheable_monitor():
-    b = LogBuilder()
-    p = b.accept()
-    b.poll(p, "running", 0.1)
-    b.poll(p, "running", 0.2, cache_control="max-age=60")
-    return b.log
+    return polled(at("running", 0.1), at("running", 0.2, cache_control="max-age=60"))
 
 
 @example("monitor/no-store", WARN)
 def no_cache_control():
-    b = LogBuilder()
-    p = b.accept()
-    b.poll(p, "running", 0.1, cache_control=None)
-    return b.log
+    return polled(at("running", 0.1, cache_control=None))
 
 
 # -- unknown-404 ----------------------------------------------------------------------
