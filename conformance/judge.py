@@ -16,6 +16,9 @@ def judge_one(req: Requirement, log: Log, fatal: str | None = None, undecided: s
     if log.pattern not in req.patterns:
         only = " and ".join(sorted(req.patterns))
         return Finding(Outcome.NOT_APPLICABLE, f"applies to the {only} pattern only")
+    why = log.profile.not_applicable.get(req.id)
+    if why:
+        return Finding(Outcome.NOT_APPLICABLE, f"does not carry over to the {log.profile.name} profile: {why}")
     try:
         finding = req.check(log)
     except Exception as exc:  # a check must never take the run down: report it as the suite's own error

@@ -13,7 +13,8 @@ from enum import Enum
 from typing import Iterator
 
 from .evidence import Exchange
-from .profiles import RANK, AcceptView, MonitorView, Profile, State, read_accept, read_monitor
+from .model import PROGRESSING, State, may_follow
+from .profiles import AcceptView, MonitorView, Profile, read_accept, read_monitor
 
 
 class Kind(str, Enum):
@@ -25,6 +26,7 @@ class Kind(str, Enum):
     PRODUCT = "product"  # GET of a product
     METHOD = "method"  # a method the resource probably does not allow
     UNKNOWN = "unknown"  # GET of a monitor URI that was never handed out
+    EARLY = "early"  # GET of a product URI known before the end, while the process was last seen in flight
 
 
 class Expect(str, Enum):
@@ -64,6 +66,8 @@ class ProcessRecord:
     accepted_at: float
     timed_out: bool = False  # the suite waited the whole deadline without seeing terminated
     deadline: float | None = None
+    #: the product's URI where it is known before the end (from the acceptance, or the profile's template)
+    product_uri: str | None = None
 
 
 @dataclass
@@ -178,12 +182,12 @@ def regressions(log: Log, pid: int) -> list[Regression]:
         for b, vb in obs[i + 1:]:
             if b.ex.started < a.ex.ended:  # overlapping requests: order unknown
                 continue
-            if skipping and vb.state is not State.RUNNING:
+            if skipping and vb.state is not PROGRESSING:
                 break  # a state change is judged from the observation just before it
             what = detail = None
-            if RANK[vb.state] < RANK[va.state]:
+            if not may_follow(va.state, vb.state):
                 what, detail = "state", f"{va.state.value} then {vb.state.value}"
-            elif va.state is vb.state is State.RUNNING and va.progress is not None:
+            elif va.state is vb.state is PROGRESSING and va.progress is not None:
                 if vb.progress is None:
                     skipping = True  # running without a progress value: compare with the next one that has one
                     continue

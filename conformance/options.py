@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from .links import origin_text
-from .profiles import PROFILES
+from .profiles import PROFILES, ProfileError, load_file
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,8 @@ class Opt:
 OPTIONS = [
     Opt("target_url", "--target-url", "URL of the resource that accepts the POST (default: the bundled reference servers)", metavar="URL"),
     Opt("pattern", "--pattern", "single or multi (default: single with --target-url; both for the bundled servers)", metavar="single|multi"),
-    Opt("profile", "--profile", "wire-format profile", "seed", metavar="NAME"),
+    Opt("profile", "--profile", "bundled dialect profile: seed, ogc, azure or google (see --list-profiles)", None, metavar="NAME"),
+    Opt("profile_file", "--profile-file", "your own dialect profile, TOML or JSON (schemas/profile.schema.json)", None, metavar="PATH"),
     Opt("request_body", "--request-body", "JSON body of the valid POST (default {})", metavar="JSON"),
     Opt("request_body_file", "--request-body-file", "file holding the JSON body of the valid POST", metavar="PATH"),
     Opt("header", "--header", "extra request header 'Name: value' (repeatable; e.g. for auth; masked in reports)", [], "list", "'NAME: VALUE'"),
@@ -82,6 +83,8 @@ def add_options(parser: pytest.Parser) -> None:
             kwargs["metavar"] = o.metavar
         group.addoption(o.flag, **kwargs)
         parser.addini(o.ini, o.help, type="linelist" if o.kind == "list" else "string", default=None)
+    group.addoption("--list-profiles", action="store_true", default=False, dest="conformance_list_profiles",
+                    help="print the bundled dialect profiles (name, patterns, source) and exit; no network")
     group.addoption("--list-requirements", action="store_true", default=False, dest="conformance_list_requirements",
                     help="print the requirement catalog (ID, level, statement) and exit; no network")
 
@@ -142,8 +145,23 @@ def load(config: pytest.Config) -> dict[str, Any]:
         _check_url("--target-url", opts["target_url"])
     if opts["pattern"] is not None and opts["pattern"] not in ("single", "multi"):
         raise pytest.UsageError(f"--pattern: expected single or multi, got {opts['pattern']!r}")
-    if opts["profile"] not in PROFILES:
-        raise pytest.UsageError(f"--profile: unknown profile {opts['profile']!r}; known: {', '.join(PROFILES)}")
+    if opts["profile"] is not None and opts["profile_file"] is not None:
+        raise pytest.UsageError("--profile and --profile-file: give one, not both")
+    if opts["profile_file"] is not None:
+        try:
+            opts["profile_obj"] = load_file(opts["profile_file"])
+        except ProfileError as exc:
+            raise pytest.UsageError(f"--profile-file: {exc}") from None
+    else:
+        opts["profile"] = opts["profile"] or "seed"
+        if opts["profile"] not in PROFILES:
+            raise pytest.UsageError(f"--profile: unknown profile {opts['profile']!r}; known: {', '.join(PROFILES)}")
+        opts["profile_obj"] = PROFILES[opts["profile"]]
+    opts["profile"] = opts["profile_obj"].name
+    offered = opts["profile_obj"].patterns
+    if opts["pattern"] is not None and opts["pattern"] not in offered:
+        raise pytest.UsageError(f"--pattern: the {opts['profile']} profile offers only the "
+                                f"{' and '.join(offered)} pattern, not {opts['pattern']}")
     headers = []
     for line in opts["header"]:
         name, sep, value = line.partition(":")
@@ -179,9 +197,12 @@ def load(config: pytest.Config) -> dict[str, Any]:
 
 
 def patterns(opts: dict[str, Any]) -> list[str]:
+    """The patterns to run: the one given; with a target, the profile's first (single where offered);
+    for the bundled servers, every pattern the profile offers."""
     if opts["pattern"]:
         return [opts["pattern"]]
-    return ["single"] if opts["target_url"] else ["single", "multi"]
+    offered = list(opts["profile_obj"].patterns)
+    return offered[:1] if opts["target_url"] else offered
 
 
 OptionGetter = Callable[[str], Any]

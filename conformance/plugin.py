@@ -35,6 +35,16 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_cmdline_main(config: pytest.Config) -> int | None:
+    if config.getoption("conformance_list_profiles", False):
+        from .profiles import PROFILES
+
+        opt.load(config)
+        for profile in PROFILES.values():
+            print(f"{profile.name:8} {'+'.join(profile.patterns):13} {profile.title}")
+            print(f"{'':8} {profile.description}")
+            print(f"{'':8} source: {profile.source}")
+        print("Your own API: --profile-file my-api.toml (TOML or JSON; see schemas/profile.schema.json and the README).")
+        return 0
     if config.getoption("conformance_list_requirements", False):
         from .requirements import select
 
@@ -72,7 +82,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector):
 # -- running ---------------------------------------------------------------------
 
 @contextmanager
-def _bundled_server(pattern: str, duration: float) -> Iterator[str]:
+def _bundled_server(pattern: str, duration: float, dialect: str) -> Iterator[str]:
     try:
         from ._fixtures import behaviour, launch  # installed wheel
     except ImportError:
@@ -80,7 +90,11 @@ def _bundled_server(pattern: str, duration: float) -> Iterator[str]:
         if root not in sys.path:
             sys.path.insert(0, root)
         from fixtures import behaviour, launch  # source checkout
-    with launch.serve(behaviour.Behaviour(pattern=pattern, duration=duration)) as server:
+    if dialect not in getattr(behaviour, "DIALECTS", ("seed",)):
+        raise pytest.UsageError(f"the bundled reference server does not speak the {dialect!r} profile: "
+                                "give --target-url")
+    knobs = {"dialect": dialect} if dialect != "seed" else {}
+    with launch.serve(behaviour.Behaviour(pattern=pattern, duration=duration, **knobs)) as server:
         yield server.resource_url
 
 
@@ -98,7 +112,6 @@ def run_pattern(config: pytest.Config, pattern: str) -> dict:
     state = config.stash[STATE_KEY]
     if pattern in state["reports"]:
         return state["reports"][pattern]
-    from .profiles import PROFILES
     from .result import validate_report
     from .runner import RunConfig, run
 
@@ -107,15 +120,15 @@ def run_pattern(config: pytest.Config, pattern: str) -> dict:
         url = opts["target_url"]
         bundled = url is None
         if bundled:
-            url = stack.enter_context(_bundled_server(pattern, opts["reference_duration"]))
+            url = stack.enter_context(_bundled_server(pattern, opts["reference_duration"], opts["profile"]))
         cfg = RunConfig(
-            target_url=url, pattern=pattern, profile=PROFILES[opts["profile"]], body=opts["body"],
+            target_url=url, pattern=pattern, profile=opts["profile_obj"], body=opts["body"],
             headers=opts["header"], deadline=opts["deadline"], request_timeout=opts["request_timeout"],
             max_body_bytes=opts["max_body_bytes"], allowed_origins=opts["allow_origin"], budget=opts["budget"],
             burst_size=opts["burst_size"], hypothesis_examples=opts["hypothesis_examples"],
             hypothesis_seed=opts["conformance_seed"], requirements=tuple(opts["requirements"]),
             strict=bool(opts["conformance_strict"]), bundled=bundled,
-            label=f"bundled reference server ({pattern})" if bundled else None,
+            label=f"bundled reference server ({opts['profile']}, {pattern})" if bundled else None,
         )
         report = run(cfg)
     problems = validate_report(report)

@@ -1,60 +1,170 @@
-"""Profiles: the wire format as data.
+"""Profiles: a dialect's wire format as data, read onto the one protocol model.
 
-A profile says how a dialect expresses the one model the suite judges:
-which status means 'accepted', where the monitor link is, which members hold
-state, progress and product, and how the dialect's state names map onto
-ready / running / terminated. Requirement IDs never change per profile.
+A profile says how a dialect expresses the model of :mod:`conformance.model`:
+which status accepts a request and where the monitor link is, which member
+holds the state and how its words map onto ready / running / terminated and
+the endings (succeeded, failed, cancelled), where progress is and on which
+scale, where the product is (a link, a link relation, or inline), which status
+means "conflict", and the error format. Requirement IDs never change per
+profile, and no requirement check tests a profile's name: they read the fields
+below.
 
-Only the seed profile is bundled now; the shapes below are chosen so that
-OGC API - Processes (201 + Location, statuses accepted/running/successful/
-failed/dismissed, progress 0-100, a ``results`` link), Azure LRO
-(Operation-Location header, status NotStarted/Running/Succeeded/...) and
-Google AIP-151 (``done`` boolean, ``metadata``) fit as data.
+Bundled dialects are TOML files in ``conformance/dialects/`` written in the
+same form a user writes for their own API (``--profile-file``), validated
+against ``schemas/profile.schema.json``. What needs code is a named template
+variable (:data:`TEMPLATE_VARIABLES`), such as Google's API root, never a
+branch in a check.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import string
+import tomllib
 from dataclasses import dataclass, field
-from enum import Enum
-from typing import Any, Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable, Mapping
+from urllib.parse import urlsplit
 
 from . import schemas
 from .evidence import Exchange
 from .links import resolve
+from .model import RANK, Ending, State, ending_of  # noqa: F401  (RANK, State: re-exported for readers)
+
+DIALECTS_DIR = Path(__file__).resolve().parent / "dialects"
+MISSING = object()
 
 
-class State(str, Enum):
-    READY = "ready"
-    RUNNING = "running"
-    TERMINATED = "terminated"
+class ProfileError(ValueError):
+    """A profile that cannot be used; the message names the bad key."""
 
 
-RANK = {State.READY: 0, State.RUNNING: 1, State.TERMINATED: 2}
+# -- template variables: the only code a dialect may need ------------------------------
+
+_VERSION_SEGMENT = re.compile(r"^v\d+[a-z0-9]*$")
+
+
+def api_root(url: str) -> str:
+    """The API root of a URL: its origin and path up to and including the first version segment
+    (``/v1``, ``/v1beta``, ``/v2alpha1``); the origin alone when there is none.
+
+    Google's operations are resource names (``operations/123``) under the API's version
+    prefix (AIP-151; AIP-122 on resource names), so the monitor of ``POST /v1/projects/p/books:export``
+    returning ``operations/123`` is ``/v1/operations/123``.
+    """
+    parts = urlsplit(url)
+    root = f"{parts.scheme}://{parts.netloc}"
+    for segment in parts.path.split("/"):
+        if not segment:
+            continue
+        root += "/" + segment
+        if _VERSION_SEGMENT.match(segment):
+            return root
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+#: variables a link template may use, each computed from the URL of the response that carried the value
+TEMPLATE_VARIABLES: Mapping[str, Callable[[str], str]] = {
+    "api_root": api_root,
+    "origin": lambda url: f"{urlsplit(url).scheme}://{urlsplit(url).netloc}",
+    "url": lambda url: url,
+}
+#: filled from the observation itself: the raw value found, and (product templates) the monitor URL
+DATA_VARIABLES = ("value", "monitor")
+
+
+def template_variables(template: str) -> set[str]:
+    return {name for _lit, name, _spec, _conv in string.Formatter().parse(template) if name}
+
+
+def fill(template: str, base_url: str, **data: str) -> str:
+    values = {name: fn(base_url) for name, fn in TEMPLATE_VARIABLES.items()}
+    values.update(data)
+    return template.format_map(values)
+
+
+# -- where things are -------------------------------------------------------------------
+
+def lookup(body: Any, path: str) -> Any:
+    """The value at a dotted member path of a JSON body, or MISSING."""
+    node = body
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return MISSING
+        node = node[part]
+    return node
 
 
 @dataclass(frozen=True)
-class LinkAt:
-    """Where a link lives: a body member (dotted path), a header, or a link relation in a ``links`` array."""
+class Place:
+    """Where a link lives: a body member (dotted path), a header, a link relation in the body's
+    ``links`` array, or (products only) an inline member whose value is the product itself.
+    With a template, the value found fills ``{value}`` to make the link."""
 
-    kind: str  # "member" | "header" | "link-rel"
-    name: str
+    member: str | None = None
+    header: str | None = None
+    link: str | None = None
+    inline: str | None = None
+    template: str | None = None
+
+    @property
+    def kind(self) -> str:
+        return next(k for k in ("member", "header", "link", "inline") if getattr(self, k) is not None)
+
+    @property
+    def name(self) -> str:
+        return getattr(self, self.kind)
+
+    def describe(self) -> str:
+        where = {"member": "body member", "header": "header", "link": "link relation",
+                 "inline": "inline body member"}[self.kind]
+        text = f"{where} '{self.name}'"
+        return f"{text} as {self.template}" if self.template else text
+
+    def raw(self, body: Any, ex: Exchange) -> str | None:
+        """The link as written (before resolution), None when absent or not a non-empty string."""
+        if self.header is not None:
+            value: Any = ex.header(self.header)
+        elif self.member is not None:
+            value = lookup(body, self.member)
+        elif self.link is not None:
+            value = _link_rel(body, self.link)
+        else:
+            return None
+        if not isinstance(value, str) or not value:
+            return None
+        return fill(self.template, ex.url, value=value) if self.template else value
 
     def find(self, body: Any, ex: Exchange) -> str | None:
-        if self.kind == "header":
-            return ex.header(self.name)
-        if self.kind == "member":
-            node = body
-            for part in self.name.split("."):
-                if not isinstance(node, dict) or part not in node:
-                    return None
-                node = node[part]
-            return node if isinstance(node, str) and node else None
-        if self.kind == "link-rel" and isinstance(body, dict):
-            for link in body.get("links") or []:
-                if isinstance(link, dict) and link.get("rel") == self.name and isinstance(link.get("href"), str):
-                    return link["href"]
+        """The link resolved against the URL of the response that carried it (RFC 3986 section 5)."""
+        link = self.raw(body, ex)
+        return resolve(ex.url, link) if link else None
+
+
+def _link_rel(body: Any, rel: str) -> Any:
+    if not isinstance(body, dict) or not isinstance(body.get("links"), list):
         return None
+    for link in body["links"]:
+        if isinstance(link, dict) and link.get("rel") == rel and isinstance(link.get("href"), str):
+            return link["href"]
+    return None
+
+
+@dataclass(frozen=True)
+class EndingRule:
+    """For raw states that say only 'ended': the ending, when the member is present (and equals)."""
+
+    member: str
+    ending: Ending
+    equals: Any = MISSING
+
+    def matches(self, body: Any) -> bool:
+        value = lookup(body, self.member)
+        if value is MISSING or value is None:
+            return False
+        return self.equals is MISSING or value == self.equals
 
 
 @dataclass(frozen=True)
@@ -62,37 +172,62 @@ class Profile:
     name: str
     description: str
     accept_statuses: frozenset[int]
-    monitor_link: LinkAt
-    accept_schema: str
+    monitor_link: Place
+    accept_schema: str | None
     monitor_schema: str
     monitor_statuses: frozenset[int]
     state_member: str
-    states: Mapping[str, State]
+    #: raw state (JSON text of non-strings: "true") -> a word of model.VOCABULARY
+    states: Mapping[str, str]
     progress_member: str | None
     progress_scale: float
-    product_link: LinkAt
+    product_link: Place | None
+    title: str = ""
+    source: str = ""
+    patterns: tuple[str, ...] = ("single", "multi")
+    request_headers: tuple[tuple[str, str], ...] = ()
+    #: "required": the acceptance has a body valid against accept_schema; "optional": if it has one
+    accept_body: str = "required"
+    #: headers that, when the acceptance sends them, must name the monitor (accept/location-consistent)
+    monitor_aliases: tuple[str, ...] = ("Location", "Content-Location")
+    #: the product's URI, known from the acceptance already (e.g. Azure's Location)
+    accept_product: Place | None = None
+    #: the product's URI known before the end, from the monitor URL (e.g. OGC "{monitor}/results")
+    product_early: str | None = None
+    #: what the raw state means when the member is absent (proto3 JSON drops done=false)
+    state_absent: str | None = None
+    endings: tuple[EndingRule, ...] = ()
+    #: member of a failed process's monitor that holds its error (None: the dialect puts it elsewhere)
+    error_member: str | None = None
+    error_schema: str = "problem.schema.json"
     conflict_status: int = 409
-    problem_schema: str = "problem.schema.json"
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    #: what a monitor URI that was never handed out answers
+    unknown_statuses: frozenset[int] = frozenset({404, 410})
+    #: what a product URI known before the end answers until the process succeeded
+    not_ready_statuses: frozenset[int] = frozenset({404})
+    #: what a product link answers
+    product_statuses: frozenset[int] = frozenset({200})
+    #: requirement ID -> why it does not carry over to this dialect
+    not_applicable: Mapping[str, str] = field(default_factory=dict)
+    path: str | None = None
+
+    @property
+    def problem_schema(self) -> str:
+        return self.error_schema
+
+    @property
+    def inline_product(self) -> bool:
+        return self.product_link is not None and self.product_link.inline is not None
+
+    def reads_state(self, raw: Any) -> tuple[State | None, Ending | None]:
+        key = raw if isinstance(raw, str) else json.dumps(raw)
+        word = self.states.get(key)
+        if word is None:
+            return None, None
+        return ending_of(word)
 
 
-SEED = Profile(
-    name="seed",
-    description="The default wire format: 202 with {'monitor': ...}, monitor {'state', 'progress', 'product'}.",
-    accept_statuses=frozenset({202}),
-    monitor_link=LinkAt("member", "monitor"),
-    accept_schema="accept.schema.json",
-    monitor_schema="monitor.schema.json",
-    monitor_statuses=frozenset({200}),
-    state_member="state",
-    states={"ready": State.READY, "running": State.RUNNING, "terminated": State.TERMINATED},
-    progress_member="progress",
-    progress_scale=1.0,
-    product_link=LinkAt("member", "product"),
-)
-
-PROFILES: dict[str, Profile] = {SEED.name: SEED}
-
+# -- reading responses through a profile -------------------------------------------------
 
 def parse_json(body: bytes) -> tuple[Any, str | None]:
     """Decode a body as JSON whatever its label; (value, None) or (None, reason)."""
@@ -113,6 +248,8 @@ class AcceptView:
     monitor: str | None  # resolved absolute URL
     location: str | None  # resolved Location
     content_location: str | None
+    product: str | None = None  # the product's URI, where the acceptance names it
+    aliases: tuple[tuple[str, str], ...] = ()  # (header, resolved value) of the headers that must name the monitor
 
 
 @dataclass(frozen=True)
@@ -126,52 +263,229 @@ class MonitorView:
     state: State | None
     progress: float | None  # normalised to [0, 1] by the profile's scale; None when absent, not a number or out of range
     progress_present: bool
-    product: str | None  # resolved absolute URL
+    product: str | None  # resolved absolute URL of a linked product
     see_other: bool = False
+    ending: Ending | None = None
+    error_present: bool = False
+    inline: Any = None  # an inline product's value
+    inline_present: bool = False
+
+    @property
+    def has_product(self) -> bool:
+        return self.product is not None or self.inline_present
 
 
 def read_accept(profile: Profile, ex: Exchange) -> AcceptView:
     body, why = parse_json(ex.response_body)
-    problems: list[str] = [why] if why else schemas.errors(profile.accept_schema, body)
+    if why == "empty body" and profile.accept_body == "optional":
+        problems: list[str] = []
+    elif why:
+        problems = [why]
+    else:
+        problems = schemas.errors(profile.accept_schema, body) if profile.accept_schema else []
     if ex.error:  # e.g. the body was over the cap and cut: say so before what the cut body looks like
         problems.insert(0, ex.error)
-    link = profile.monitor_link.find(body, ex)
-    monitor = resolve(ex.url, link) if link else None
+    monitor = profile.monitor_link.find(body, ex)
     loc = ex.header("location")
     cloc = ex.header("content-location")
+    aliases = tuple(
+        (name, resolve(ex.url, value)) for name in profile.monitor_aliases
+        if (value := ex.header(name)) is not None
+    )
+    product = profile.accept_product.find(body, ex) if profile.accept_product else None
     return AcceptView(
         body=body,
         problems=tuple(problems),
         monitor=monitor,
         location=resolve(ex.url, loc) if loc else None,
         content_location=resolve(ex.url, cloc) if cloc else None,
+        product=product,
+        aliases=aliases,
     )
 
 
 def read_monitor(profile: Profile, ex: Exchange) -> MonitorView:
-    if ex.status == 303:
+    if ex.status == 303:  # RFC 9110 section 15.4.4: the monitor hands over the product (monitor/see-other)
         loc = ex.header("location")
         return MonitorView(
             status=303, body=None, problems=(), raw_state=None, state=State.TERMINATED,
             progress=None, progress_present=False,
-            product=resolve(ex.url, loc) if loc else None, see_other=True,
+            product=resolve(ex.url, loc) if loc else None, see_other=True, ending=Ending.SUCCEEDED,
         )
     body, why = parse_json(ex.response_body)
     problems: list[str] = [why] if why else schemas.errors(profile.monitor_schema, body)
     if ex.error:  # e.g. the body was over the cap and cut: say so before what the cut body looks like
         problems.insert(0, ex.error)
-    raw_state = body.get(profile.state_member) if isinstance(body, dict) else None
-    state = profile.states.get(raw_state) if isinstance(raw_state, str) else None
+    raw_state = lookup(body, profile.state_member) if isinstance(body, dict) else MISSING
+    state: State | None = None
+    ending: Ending | None = None
+    if raw_state is MISSING:
+        raw_state = None
+        if profile.state_absent is not None and isinstance(body, dict):
+            state, ending = ending_of(profile.state_absent)
+    else:
+        state, ending = profile.reads_state(raw_state)
+    if state is State.TERMINATED and ending is None:
+        rule = next((r for r in profile.endings if r.matches(body)), None)
+        if rule is not None:
+            ending = rule.ending
+        elif not profile.endings:
+            ending = Ending.SUCCEEDED  # a dialect with one word for 'ended' (the seed's terminated)
     progress = None
     present = False
-    if profile.progress_member and isinstance(body, dict) and profile.progress_member in body:
-        present = True
-        value = body[profile.progress_member]
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= profile.progress_scale:
-            progress = float(value) / profile.progress_scale
-    link = profile.product_link.find(body, ex)
+    if profile.progress_member and isinstance(body, dict):
+        value = lookup(body, profile.progress_member)
+        if value is not MISSING:
+            present = True
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= profile.progress_scale:
+                progress = float(value) / profile.progress_scale
+    product = inline = None
+    inline_present = False
+    place = profile.product_link
+    if place is not None and place.inline is not None:
+        found = lookup(body, place.inline) if isinstance(body, dict) else MISSING
+        if found is not MISSING and found is not None:
+            inline, inline_present = found, True
+    elif place is not None:
+        product = place.find(body, ex)
+    error_present = bool(profile.error_member) and isinstance(body, dict) and (
+        lookup(body, profile.error_member) not in (MISSING, None))
     return MonitorView(
         status=ex.status, body=body, problems=tuple(problems), raw_state=raw_state, state=state,
-        progress=progress, progress_present=present,
-        product=resolve(ex.url, link) if link else None,
+        progress=progress, progress_present=present, product=product, ending=ending,
+        error_present=error_present, inline=inline, inline_present=inline_present,
     )
+
+
+# -- building profiles from data (bundled TOML files and user files alike) ----------------
+
+def _place(data: Mapping[str, Any] | None) -> Place | None:
+    if data is None:
+        return None
+    return Place(**{k: data[k] for k in ("member", "header", "link", "inline", "template") if k in data})
+
+
+def from_data(data: Mapping[str, Any], path: str | None = None) -> Profile:
+    """A profile from its data form (already valid against profile.schema.json)."""
+    base = Path(path).parent if path else None
+
+    def schema_ref(name: str | None) -> str | None:
+        if name is None:
+            return None
+        if base is not None and (base / name).is_file():
+            return str((base / name).resolve())
+        if (schemas.schema_dir() / name).is_file():
+            return name
+        raise ProfileError(f"schema {name!r} is neither beside the profile nor bundled")
+
+    accept, monitor = data["accept"], data["monitor"]
+    errors = data.get("errors", {})
+    progress = monitor.get("progress") or {}
+    profile = Profile(
+        name=data["name"],
+        title=data.get("title", data["name"]),
+        description=data.get("description", ""),
+        source=data.get("source", ""),
+        patterns=tuple(data.get("patterns", ("single", "multi"))),
+        request_headers=tuple((k, str(v)) for k, v in data.get("request", {}).get("headers", {}).items()),
+        accept_statuses=frozenset(accept["statuses"]),
+        accept_body=accept.get("body", "required"),
+        accept_schema=schema_ref(accept.get("schema")),
+        monitor_link=_place(accept["monitor"]),
+        monitor_aliases=tuple(accept.get("names_monitor", ("Location", "Content-Location"))),
+        accept_product=_place(accept.get("product")),
+        monitor_statuses=frozenset(monitor.get("statuses", (200,))),
+        monitor_schema=schema_ref(monitor["schema"]),
+        state_member=monitor["state"],
+        state_absent=monitor.get("absent"),
+        states=dict(monitor["states"]),
+        endings=tuple(EndingRule(r["member"], Ending(r["ending"]), r.get("equals", MISSING))
+                      for r in monitor.get("endings", ())),
+        progress_member=progress.get("member"),
+        progress_scale=float(progress.get("scale", 1)),
+        product_link=_place(monitor.get("product")),
+        product_early=monitor.get("product_early"),
+        error_member=monitor.get("error"),
+        error_schema=schema_ref(errors.get("schema", "problem.schema.json")),
+        conflict_status=errors.get("conflict", 409),
+        unknown_statuses=frozenset(errors.get("unknown", (404, 410))),
+        not_ready_statuses=frozenset(errors.get("not_ready", (404,))),
+        not_applicable=dict(data.get("not_applicable", {})),
+        path=path,
+    )
+    _check_templates(profile)
+    return profile
+
+
+def _check_templates(profile: Profile) -> None:
+    places = {"accept.monitor": profile.monitor_link, "accept.product": profile.accept_product,
+              "monitor.product": profile.product_link}
+    templates = {f"{key}.template": p.template for key, p in places.items() if p is not None and p.template}
+    if profile.product_early:
+        templates["monitor.product_early"] = profile.product_early
+    for key, template in templates.items():
+        try:
+            names = template_variables(template)
+        except ValueError as exc:
+            raise ProfileError(f"{key}: not a valid template ({exc})") from None
+        allowed = set(TEMPLATE_VARIABLES) | ({"monitor"} if key == "monitor.product_early" else {"value"})
+        unknown = names - allowed
+        if unknown:
+            raise ProfileError(f"{key}: unknown template variable(s) {sorted(unknown)}; known: {sorted(allowed)}")
+
+
+def parse(text: str, fmt: str, where: str, path: str | None = None) -> Profile:
+    """A profile from TOML or JSON text; ProfileError naming the bad key when it is not valid."""
+    try:
+        data = tomllib.loads(text) if fmt == "toml" else json.loads(text)
+    except (tomllib.TOMLDecodeError, ValueError) as exc:
+        raise ProfileError(f"{where}: not valid {fmt.upper()}: {exc}") from None
+    problems = schemas.errors("profile.schema.json", data)
+    if problems:
+        raise ProfileError(f"{where}: {problems[0]}")
+    try:
+        return from_data(data, path)
+    except ProfileError as exc:
+        raise ProfileError(f"{where}: {exc}") from None
+
+
+def load_file(path: str | Path) -> Profile:
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProfileError(f"cannot read {path}: {exc.strerror if isinstance(exc, OSError) else exc}") from None
+    fmt = "json" if p.suffix.lower() == ".json" else "toml"
+    return parse(text, fmt, str(p), str(p))
+
+
+@lru_cache(maxsize=None)
+def bundled() -> dict[str, Profile]:
+    """The bundled dialects, by name, in a stable order (seed first)."""
+    found = {}
+    for path in sorted(DIALECTS_DIR.glob("*.toml"), key=lambda p: (p.stem != "seed", p.stem)):
+        profile = parse(path.read_text(encoding="utf-8"), "toml", path.name)
+        found[profile.name] = profile
+    return found
+
+
+class _Bundled(Mapping[str, Profile]):
+    """``PROFILES``: the bundled dialects, loaded on first use."""
+
+    def __getitem__(self, key: str) -> Profile:
+        return bundled()[key]
+
+    def __iter__(self):
+        return iter(bundled())
+
+    def __len__(self) -> int:
+        return len(bundled())
+
+
+PROFILES: Mapping[str, Profile] = _Bundled()
+
+
+def __getattr__(name: str) -> Profile:
+    if name == "SEED":
+        return bundled()["seed"]
+    raise AttributeError(name)

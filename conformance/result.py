@@ -24,13 +24,17 @@ def _processes(log: Log) -> list[dict]:
     out = []
     for pid, rec in log.processes.items():
         obs = []
+        usable = {s.seq for s, _v in log.states(pid)}
         for step, view in log.observations(pid):
             obs.append({
                 "t": round(step.ex.ended, 4), "seq": step.seq, "status": step.ex.status,
                 "state": view.state.value if view.state else None,
+                "ending": view.ending.value if view.ending else None,
+                "raw_state": view.raw_state if isinstance(view.raw_state, (str, bool, int, float)) else None,
+                "usable": step.seq in usable,
                 "progress": view.progress,
             })
-        product = next((v.product for _s, v in log.states(pid) if v.product), None)
+        product = next((v.product for _s, v in log.states(pid) if v.product), None) or rec.product_uri
         out.append({
             "id": pid, "scenario": rec.scenario, "monitor": rec.monitor, "accepted_at": round(rec.accepted_at, 4),
             "product": product, "observations": obs, "timed_out": rec.timed_out,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 
 from .observations import Expect, Kind
-from .profiles import State
+from .model import State
 from .session import Session
 from .waits import retry_after_seconds
 
@@ -26,6 +26,7 @@ def _running_or_later(view) -> bool:
 async def _first_look(s: Session, p, scenario: str) -> None:
     """Right after acceptance: the monitor must exist; HEAD behaves; a disallowed method gets 405."""
     await s.poll(p, scenario, "first GET right after the acceptance")
+    await s.early_product(p, scenario)
     await s.head_pair(p.monitor, scenario, p.id)
     await s.raw_head(p.monitor, scenario, p.id)
     await s.method_probe("PATCH", p.monitor, scenario, p.id)

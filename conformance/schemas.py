@@ -1,4 +1,10 @@
-"""Access to the JSON Schemas in ``schemas/``: every body check goes through one of them."""
+"""Access to the JSON Schemas in ``schemas/``: every body check goes through one of them.
+
+A schema is named by its file name in ``schemas/`` (bundled) or by an absolute
+path (a schema beside a user's profile file). Bundled schemas may refer to one
+another by relative ``$ref`` (``azure-error.schema.json#/$defs/error``): every
+bundled schema is registered under its ``$id``.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
 
 
 def schema_dir() -> Path:
@@ -19,12 +27,30 @@ def schema_dir() -> Path:
     raise FileNotFoundError("schemas/ not found next to the conformance package")
 
 
+def _read(path: Path) -> dict:
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@lru_cache(maxsize=1)
+def registry() -> Registry:
+    """Every bundled schema, under its $id and its file name, so relative $refs between them resolve
+    (also from a user's schema without an $id, beside their profile file)."""
+    resources = []
+    for path in sorted(schema_dir().glob("*.schema.json")):
+        resource = Resource.from_contents(_read(path), default_specification=DRAFT202012)
+        if resource.id():
+            resources.append((resource.id(), resource))
+        resources.append((path.name, resource))
+    return Registry().with_resources(resources)
+
+
 @lru_cache(maxsize=None)
 def validator(name: str) -> Draft202012Validator:
-    with open(schema_dir() / name, encoding="utf-8") as fh:
-        schema = json.load(fh)
+    path = Path(name) if Path(name).is_absolute() else schema_dir() / name
+    schema = _read(path)
     Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, format_checker=FormatChecker())
+    return Draft202012Validator(schema, format_checker=FormatChecker(), registry=registry())
 
 
 def errors(name: str, instance: Any) -> list[str]:

@@ -12,10 +12,12 @@ import asyncio
 import secrets
 from dataclasses import dataclass, field
 from typing import Callable
+from urllib.parse import urlsplit, urlunsplit
 
 from .driver import Driver
 from .observations import Expect, Kind, Log, ProcessRecord, Step
-from .profiles import MonitorView, State
+from .model import Ending, PostAnswer, State, in_flight, post_answer
+from .profiles import MonitorView, fill
 from .waits import Backoff, retry_after_seconds
 
 UNKNOWN_PREFER = "conformance-probe-unknown-token=1"
@@ -58,6 +60,15 @@ class Session:
         await asyncio.sleep(max(0.0, min(seconds, self.budget_left())))
 
     # -- requests ------------------------------------------------------------
+    def post_headers(self, prefer: bool = False) -> dict[str, str]:
+        """Headers of a POST on the resource: the profile's own (e.g. Prefer: respond-async), plus an
+        unknown Prefer token when ``prefer`` (RFC 7240 section 2: preferences are a list)."""
+        headers = dict(self.log.profile.request_headers)
+        if prefer:
+            key = next((k for k in headers if k.lower() == "prefer"), "Prefer")
+            headers[key] = f"{headers[key]}, {UNKNOWN_PREFER}" if key in headers else UNKNOWN_PREFER
+        return headers
+
     async def send(self, kind: Kind, method: str, url: str, *, scenario: str, purpose: str,
                    process: int | None = None, expect: Expect | None = None, body: bytes | None = None,
                    headers: dict[str, str] | None = None) -> Step:
@@ -109,20 +120,28 @@ class Session:
             self.note("an accepted POST carried no usable monitor link: its process cannot be followed")
         p = self.log.new_process(scenario, step, monitor)
         p.deadline = self.cfg.deadline
+        early = self.log.profile.product_early
+        p.product_uri = self.log.accept_view(step).product or (
+            fill(early, monitor, monitor=monitor) if early and monitor else None)
         if self.log.pattern == "single":
             self.current = p
         return p if monitor else None
 
     def _expect_single(self) -> Expect:
+        """What the suite knows a POST must get now (the model's table), as a tag: an answer the
+        model predicts from an observation that may be stale is only ANY."""
         if self.current is None:
             return Expect.ACCEPT
-        return Expect.REACCEPT if self.terminated(self.current.id) else Expect.ANY
+        view = self.last_view.get(self.current.id)
+        if post_answer("single", view.state if view else None) is PostAnswer.ACCEPT and view is not None:
+            return Expect.REACCEPT
+        return Expect.ANY
 
     async def start(self, scenario: str, *, prefer: bool = False) -> ProcessRecord | None:
         """POST a valid request and return the process it started (None when nothing can be followed)."""
         if self.log.pattern == "single" and not await self.ensure_idle():
             return None
-        headers = {"Prefer": UNKNOWN_PREFER} if prefer else None
+        headers = self.post_headers(prefer)
         backoff = Backoff(first=0.05, cap=1.0)
         give_up = self.now() + self.cfg.deadline
         while True:
@@ -161,20 +180,20 @@ class Session:
         if before is not None and before.state is State.TERMINATED:
             step = await self.send(Kind.POST, "POST", self.cfg.target_url, scenario=scenario,
                                    purpose="POST after the process ended", expect=Expect.REACCEPT,
-                                   body=self.cfg.body)
+                                   body=self.cfg.body, headers=self.post_headers())
             self.adopt(step, scenario)
             return step
         step = await self.send(Kind.POST, "POST", self.cfg.target_url, scenario=scenario,
                                purpose="POST while a process is in flight", expect=Expect.ANY,
-                               body=self.cfg.body, process=p.id)
+                               body=self.cfg.body, process=p.id, headers=self.post_headers())
         _after_step, after = await self.poll(p, scenario, "look at the process after the POST in flight")
         status = step.ex.status
         accepted = status is not None and 200 <= status < 300
-        in_flight = after is not None and after.state is not State.TERMINATED
+        still = after is not None and in_flight(after.state)
         if accepted:
             # A 2xx is a conflict only if the old process visibly went on (progress did not restart).
             continued = (
-                in_flight and before is not None and after.state is State.RUNNING and before.state is State.RUNNING
+                still and before is not None and after.state is State.RUNNING and before.state is State.RUNNING
                 and before.progress is not None and after.progress is not None
                 and after.progress >= before.progress and after.progress > 0
             )
@@ -183,7 +202,7 @@ class Session:
             else:
                 step.process = None
                 self.adopt(step, scenario)
-        elif in_flight:
+        elif still:
             step.expect = Expect.CONFLICT
         return step
 
@@ -266,29 +285,56 @@ class Session:
         await self.send(Kind.METHOD, method, url, scenario=scenario, process=process, body=b"{}",
                         purpose=f"{method} is probably not allowed here: expect 405 with Allow")
 
-    async def products(self, p: ProcessRecord, scenario: str, *, head: bool = False) -> None:
+    def product_url(self, p: ProcessRecord) -> str | None:
+        """Where the product of an ended process is: its monitor's link, else (once it succeeded)
+        the URI known from the acceptance or the profile's template. Inline products have none."""
         view = self.last_view.get(p.id)
-        if view is None or view.product is None:
+        if view is None or view.state is not State.TERMINATED:
+            return None
+        if view.product is not None:
+            return view.product
+        if view.ending is Ending.SUCCEEDED and not view.inline_present:
+            return p.product_uri
+        return None
+
+    async def products(self, p: ProcessRecord, scenario: str, *, head: bool = False) -> None:
+        url = self.product_url(p)
+        if url is None:
             return
         for _ in range(2):
-            await self.send(Kind.PRODUCT, "GET", view.product, scenario=scenario, process=p.id,
+            await self.send(Kind.PRODUCT, "GET", url, scenario=scenario, process=p.id,
                             purpose="fetch the product")
         if head:
-            await self.head_pair(view.product, scenario, p.id, kind=Kind.PRODUCT)
+            await self.head_pair(url, scenario, p.id, kind=Kind.PRODUCT)
+
+    async def early_product(self, p: ProcessRecord, scenario: str) -> None:
+        """GET the product's URI while the process is in flight (product/not-before-end), then look at
+        the process again, so the check knows it was in flight on both sides of the GET."""
+        view = self.last_view.get(p.id)
+        if p.product_uri is None or p.id in self.lost or view is None or not in_flight(view.state):
+            return
+        await self.send(Kind.EARLY, "GET", p.product_uri, scenario=scenario, process=p.id,
+                        purpose="GET the product's URI before the process ended: expect it not ready")
+        await self.poll(p, scenario, "look at the process after the early product GET")
 
     async def malformed(self, scenario: str) -> Step:
         step = await self.send(Kind.MALFORMED, "POST", self.cfg.target_url, scenario=scenario,
                                purpose="POST a body that is not JSON: expect 400/415/422",
-                               body=b'{"this is": not json', expect=None)
+                               body=b'{"this is": not json', expect=None, headers=self.post_headers())
         return step
 
     async def burst(self, scenario: str, expect: Expect) -> list[Step]:
         self.bursts += 1
         exchanges = await self.driver.burst("POST", self.cfg.target_url, self.cfg.burst_size, body=self.cfg.body,
-                                            purpose=f"one of {self.cfg.burst_size} simultaneous POSTs")
+                                            purpose=f"one of {self.cfg.burst_size} simultaneous POSTs",
+                                            headers=self.post_headers())
         steps = [self.log.add(Step(Kind.POST, ex, scenario, None, expect, burst=self.bursts)) for ex in exchanges]
         return steps
 
     def unknown_monitor(self, monitor: str) -> str:
-        base, _, _last = monitor.rstrip("/").rpartition("/")
-        return f"{base}/conformance-unknown-{secrets.token_hex(8)}"
+        """The monitor URI with its last path segment replaced by one never handed out (query kept:
+        some dialects need it on every request, e.g. Azure's api-version)."""
+        parts = urlsplit(monitor)
+        base, _, _last = parts.path.rstrip("/").rpartition("/")
+        path = f"{base}/conformance-unknown-{secrets.token_hex(8)}"
+        return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))

@@ -33,7 +33,10 @@ def assert_one_line(done: subprocess.CompletedProcess, status: int, *words: str)
     (["--requirements", "nothing/*"], ["--requirements", "matches no requirement"]),
     (["--request-body", "{not json"], ["request body is not valid JSON"]),
     (["--request-body-file", "/nonexistent/body.json"], ["--request-body-file", "cannot read"]),
-    (["--profile", "azure"], ["--profile", "unknown profile"]),
+    (["--profile", "cobol"], ["--profile", "unknown profile", "seed, azure, google, ogc"]),
+    (["--profile", "ogc", "--pattern", "single"], ["--pattern", "offers only the multi pattern"]),
+    (["--profile", "seed", "--profile-file", "x.toml"], ["--profile and --profile-file"]),
+    (["--profile-file", "/nonexistent/api.toml"], ["--profile-file", "cannot read"]),
 ])
 def test_bad_option_values_are_usage_errors(args, words, tmp_path):
     assert_one_line(suite(*args, cwd=tmp_path), 4, *words)
@@ -100,3 +103,27 @@ def test_options_come_from_environment_and_ini_file(tmp_path):
     # the command line wins over the ini file
     done = suite("--deadline", "5", "--list-requirements", cwd=tmp_path)
     assert done.returncode == 0 and "accept/status-202" in done.stdout
+
+
+@pytest.mark.parametrize("text, words", [
+    ('name = "x"\n[accept]\nstatuses = [202]\nmonitor = { member = "m" }\n', ["--profile-file", "'monitor' is a required"]),
+    ('name = "x"\nstatus = 3\n', ["--profile-file", "'status' was unexpected"]),
+    ('name = "x"\n[accept\n', ["--profile-file", "not valid TOML"]),
+    ('name = "x"\n[accept]\nstatuses = [202]\nmonitor = { member = "m", template = "{nope}/{value}" }\n'
+     '[monitor]\nschema = "monitor.schema.json"\nstate = "s"\nstates = { a = "ready" }\n',
+     ["--profile-file", "accept.monitor.template", "unknown template variable"]),
+    ('name = "x"\n[accept]\nstatuses = [202]\nmonitor = { member = "m" }\n'
+     '[monitor]\nschema = "monitor.schema.json"\nstate = "s"\nstates = { a = "done" }\n',
+     ["--profile-file", "monitor/states/a", "is not one of"]),
+])
+def test_bad_profile_files_name_the_bad_key(text, words, tmp_path):
+    path = tmp_path / "api.toml"
+    path.write_text(text)
+    assert_one_line(suite("--profile-file", str(path), cwd=tmp_path), 4, *words)
+
+
+def test_list_profiles(tmp_path):
+    done = suite("--list-profiles", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    for name in ("seed", "ogc", "azure", "google"):
+        assert any(line.startswith(name) for line in done.stdout.splitlines()), done.stdout

@@ -23,8 +23,11 @@ AXIS_Y = STRIP_Y + STRIP_H + 14
 MAX_PROCESSES = 30
 MAX_POLLS = 400
 
-STATE_RANK = {"ready": 0, "running": 1, "terminated": 2}
-STATE_CLASS = {"ready": "st-ready", "running": "st-running", "terminated": "st-terminated"}
+from ..model import RANK
+
+#: the lifecycle order, from the one protocol model
+STATE_RANK = {state.value: rank for state, rank in RANK.items()}
+STATE_CLASS = {state: f"st-{state}" for state in STATE_RANK}
 
 
 @dataclass
@@ -96,6 +99,9 @@ def _observations(process: dict[str, Any]) -> list[dict[str, Any]]:
             "seq": obs.get("seq"),
             "status": obs.get("status"),
             "state": obs.get("state"),
+            "ending": obs.get("ending"),
+            # a readable observation (2xx, or 303 See Other at the end), as the verdicts count it
+            "ok": obs["usable"] if isinstance(obs.get("usable"), bool) else obs.get("status") == 200,
             "progress": _number(obs.get("progress")),
         })
     rows.sort(key=lambda row: row["dt"])
@@ -110,7 +116,7 @@ def _anomalies(rows: list[dict[str, Any]]) -> tuple[list[str], set[int]]:
     regressed = backwards = outside = False
     for i, row in enumerate(rows):
         state, progress = row["state"], row["progress"]
-        if row["status"] != 200:
+        if not row["ok"]:
             marked.add(i)
         if progress is not None and not 0.0 <= progress <= 1.0:
             outside = True
@@ -128,7 +134,7 @@ def _anomalies(rows: list[dict[str, Any]]) -> tuple[list[str], set[int]]:
                 flips += 1
             best_rank = max(best_rank, STATE_RANK[state])
             last_state = state
-    bad = sum(1 for row in rows if row["status"] != 200)
+    bad = sum(1 for row in rows if not row["ok"])
     if regressed:
         flags.append("progress went down")
     if backwards:
@@ -138,7 +144,7 @@ def _anomalies(rows: list[dict[str, Any]]) -> tuple[list[str], set[int]]:
     if flips > 2:
         flags.append(f"state changed {flips} times")
     if bad:
-        flags.append(f"{bad} poll(s) without a 200")
+        flags.append(f"{bad} poll(s) without a readable state")
     if rows and rows[-1]["state"] != "terminated":
         flags.append("not seen terminated")
     if not rows:
@@ -194,8 +200,10 @@ def chart(process: dict[str, Any]) -> Chart:
         x1 = x_of(row["dt"])
         x2 = x_of(rows[i + 1]["dt"]) if i + 1 < len(rows) else WIDTH - RIGHT
         state = row["state"]
-        css = STATE_CLASS.get(state, "st-unknown") if row["status"] == 200 else "st-bad"
+        css = STATE_CLASS.get(state, "st-unknown") if row["ok"] else "st-bad"
         label = visible(state) if state is not None else "no state"
+        if row["ending"]:
+            label += f" ({visible(row['ending'])})"
         result.bands.append(Band(x1, max(x2 - x1, 1.0), css, f"{label} from +{row['dt']:.3f} s"))
 
     previous: tuple[float, float, float] | None = None
@@ -208,7 +216,7 @@ def chart(process: dict[str, Any]) -> Chart:
             f"state {visible(row['state']) if row['state'] is not None else '-'}, "
             f"progress {progress if progress is not None else '-'}"
         )
-        if row["status"] != 200:
+        if not row["ok"]:
             kind = "bad"
         elif progress is None:
             kind = "hollow"

@@ -122,6 +122,11 @@ def each(
     return ok(passed.format(total=len(steps)), [s.seq for s in steps[:5]])
 
 
+def codes(statuses: Iterable[int]) -> str:
+    """Status codes as a person reads them: "404 or 410"."""
+    return " or ".join(str(c) for c in sorted(statuses))
+
+
 def select(globs: Iterable[str] | None) -> list[Requirement]:
     """Requirements matching any of the globs (all when none), in catalog order."""
     pats = list(globs or [])

@@ -28,7 +28,8 @@ def status_202(log: Log) -> Finding:
             judged.append(s.seq)
             if status not in want:
                 bad.append(s)
-        elif s.expect is Expect.ACCEPT and log.pattern == "single" and status is not None and status != 409:
+        elif (s.expect is Expect.ACCEPT and log.pattern == "single" and status is not None
+              and status != log.profile.conflict_status):
             judged.append(s.seq)
             bad.append(s)
     if bad:
@@ -59,8 +60,8 @@ def monitor_link(log: Log) -> Finding:
         view = log.accept_view(bad[0])
         return violated(
             f"{len(bad)} of {len(accepted)} accepting responses do not carry a usable monitor link",
-            expected=f"body valid against {log.profile.accept_schema} with the monitor link at "
-            f"{log.profile.monitor_link.kind} '{log.profile.monitor_link.name}'",
+            expected=(f"a body valid against {log.profile.accept_schema}, " if log.profile.accept_schema else "")
+            + f"the monitor link at {log.profile.monitor_link.describe()}",
             observed="; ".join(view.problems) or "no monitor link",
             evidence=[s.seq for s in bad],
         )
@@ -80,7 +81,7 @@ def monitor_ready(log: Log) -> Finding:
     for pid in log.processes:
         for step, _view in log.observations(pid):
             seen.append(step.seq)
-            if step.ex.status in (404, 410):
+            if step.ex.status in log.profile.unknown_statuses:
                 bad.append(step)
                 continue
             break  # the monitor answered: the window is over for this process
@@ -98,8 +99,8 @@ def monitor_ready(log: Log) -> Finding:
 
 @requirement(
     "accept/location-consistent", Level.MUST,
-    statement="When the accepting response also sends Location or Content-Location, that header identifies "
-    "the same monitor as the body does.",
+    statement="When the accepting response also sends Location or Content-Location (those of them that the "
+    "profile says name the monitor), that header identifies the same monitor as the profile's monitor link.",
     rationale="Clients and intermediaries that follow the header must end up where clients that read the "
     "body do; two different answers to 'where is my request' cannot both be right.",
     source="RFC 9110 sections 10.2.2 (Location) and 8.7 (Content-Location)",
@@ -108,8 +109,8 @@ def location_consistent(log: Log) -> Finding:
     judged, bad = [], []
     for s in log.accepted_posts():
         view = log.accept_view(s)
-        for header, value in (("Location", view.location), ("Content-Location", view.content_location)):
-            if value is None or view.monitor is None:
+        for header, value in view.aliases:
+            if view.monitor is None:
                 continue
             judged.append(s.seq)
             if value != view.monitor:
@@ -121,7 +122,8 @@ def location_consistent(log: Log) -> Finding:
             expected=f"{header}: {monitor}", observed=f"{header}: {value}", evidence=[b[0].seq for b in bad],
         )
     if not judged:
-        return absent("the target sends no Location or Content-Location with its acceptance")
+        names = " or ".join(log.profile.monitor_aliases) or "header naming the monitor"
+        return absent(f"the target sends no {names} with its acceptance")
     return ok("the headers name the same monitor as the body", judged[:5])
 
 

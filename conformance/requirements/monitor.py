@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from ..observations import Kind, Log, intrinsic_kinds, regressions
 from ..outcomes import Level
-from ..profiles import State
-from . import MULTI, Finding, each, info, ok, requirement, unseen, violated
+from ..model import CARRIES, Carry, State
+from . import MULTI, Finding, absent, codes as _codes, each, info, ok, requirement, unseen, violated
 
 
 def _after_window(log: Log, pid: int):
     """Observations once the monitor first answered with something other than 404/410."""
     obs = log.observations(pid)
     for i, (step, _view) in enumerate(obs):
-        if step.ex.status not in (404, 410):
+        if step.ex.status not in log.profile.unknown_statuses:
             return obs[i:]
     return []
 
@@ -132,7 +132,8 @@ def progress_present(log: Log) -> Finding:
         [s for pid in log.processes for s, v in log.states(pid) if v.state is State.RUNNING],
         lambda s: not log.monitor_view(s).progress_present,
         none="no process was observed running", failed="{bad} of {total} running observations carry no progress",
-        expected=f"member '{log.profile.progress_member}'", observed=lambda s: "absent",
+        expected=f"member '{log.profile.progress_member}'" if log.profile.progress_member
+        else "progress (this profile names no progress member)", observed=lambda s: "absent",
         passed="all {total} running observations report progress",
     )
 
@@ -170,13 +171,14 @@ def terminates(log: Log) -> Finding:
 def product_when_terminated(log: Log) -> Finding:
     early = [
         s for pid in log.processes for s, v in log.states(pid)
-        if v.state is not State.TERMINATED and v.product is not None
+        if v.state is not State.TERMINATED and v.has_product
     ]
     if early:
         v = log.monitor_view(early[0])
+        shown = v.product if v.product is not None else f"inline {log.profile.product_link.describe()}"
         return violated(
-            f"{len(early)} non-terminated observations carry a product link",
-            expected="no product before terminated", observed=f"state {v.raw_state!r} with product {v.product}",
+            f"{len(early)} non-terminated observations carry a product",
+            expected="no product before terminated", observed=f"state {v.raw_state!r} with product {shown}",
             evidence=[s.seq for s in early],
         )
     seen = sum(len(log.states(pid)) for pid in log.processes)
@@ -193,6 +195,9 @@ def product_when_terminated(log: Log) -> Finding:
     source="Requirement catalog; RFC 9110 section 9.2.1 (safe methods do not change the resource)",
 )
 def product_stable(log: Log) -> Finding:
+    if log.profile.inline_product:
+        return absent("this profile delivers the product inline, so the monitor gives no product link "
+                      "(product/stable compares the inline products)")
     judged = 0
     for pid in log.processes:
         links = [(s, v.product) for s, v in log.states(pid) if v.product is not None]
@@ -211,6 +216,49 @@ def product_stable(log: Log) -> Finding:
     if not judged:
         return unseen("no process showed its product link twice")
     return ok(f"product links stayed the same in {judged} processes")
+
+
+@requirement(
+    "monitor/outcome-consistent", Level.MUST,
+    statement="A terminated process has exactly one ending (succeeded, failed or cancelled), and keeps it; a "
+    "failed one carries an error where the profile puts it and no product; a cancelled one has no product.",
+    rationale="Clients branch on the ending: a product on a failed process, an operation that is both done with "
+    "a response and with an error, or an ending that changes, leaves them no right branch to take.",
+    source="Google AIP-151 and google/longrunning/operations.proto (done: exactly one of error or response); Azure "
+    "REST API guidelines (status monitor: error when Failed); OGC API - Processes 1.0, statusInfo (one status; "
+    "results only for successful jobs, /req/core/job-results-failed)",
+)
+def outcome_consistent(log: Log) -> Finding:
+    judged, bad = [], []
+    for pid in log.processes:
+        first = None
+        for s, v in log.states(pid):
+            if v.state is not State.TERMINATED:
+                continue
+            judged.append(s.seq)
+            why = None
+            if v.ending is None:
+                why = f"terminated ({v.raw_state!r}) without a recognisable ending"
+            elif CARRIES[v.ending] is not Carry.PRODUCT_ALLOWED and v.has_product:
+                why = f"{v.ending.value} and still carries a product"
+            elif CARRIES[v.ending] is Carry.ERROR_REQUIRED and log.profile.error_member and not v.error_present:
+                why = f"failed without an error in member '{log.profile.error_member}'"
+            elif first is not None and first[1].ending is not None and v.ending is not first[1].ending:
+                why = f"ended {first[1].ending.value}, later {v.ending.value}"
+            if why:
+                bad.append((s, why, first))
+            if first is None:
+                first = (s, v)
+    if bad:
+        s, why, first = bad[0]
+        return violated(
+            f"process {s.process}: {why}", expected="exactly one ending, kept; failed: an error and no product; "
+            "cancelled: no product", observed=why,
+            evidence=([first[0].seq] if first else []) + [b[0].seq for b in bad],
+        )
+    if not judged:
+        return unseen("no process was seen terminated")
+    return ok(f"{len(judged)} terminated observations have one consistent ending", judged[:5])
 
 
 @requirement(
@@ -280,8 +328,10 @@ def see_other(log: Log) -> Finding:
 )
 def unknown_404(log: Log) -> Finding:
     return each(
-        list(log.of(Kind.UNKNOWN)), lambda s: s.ex.status not in (404, 410),
+        list(log.of(Kind.UNKNOWN)), lambda s: s.ex.status not in log.profile.unknown_statuses,
         none="no unknown monitor was probed",
-        failed="{bad} of {total} monitor URIs that were never handed out did not answer 404 or 410",
-        expected="404 or 410", passed="unknown monitors answer 404/410 ({total} probed)",
+        failed="{bad} of {total} monitor URIs that were never handed out did not answer "
+        + _codes(log.profile.unknown_statuses),
+        expected=_codes(log.profile.unknown_statuses),
+        passed=f"unknown monitors answer {_codes(log.profile.unknown_statuses)} ({{total}} probed)",
     )

@@ -6,8 +6,8 @@ from collections import defaultdict
 
 from ..observations import Kind, Log
 from ..outcomes import Level
-from ..profiles import State
-from . import MULTI, Finding, each, ok, requirement, unseen, violated
+from ..model import State, in_flight
+from . import MULTI, Finding, absent, codes, each, ok, requirement, unseen, violated
 
 
 def _product_gets(log: Log):
@@ -24,12 +24,21 @@ def _product_gets(log: Log):
     source="RFC 9110 sections 15.3.1 and 15.3.3",
 )
 def available(log: Log) -> Finding:
+    want = log.profile.product_statuses
+    gets = [s for steps in _product_gets(log).values() for s in steps]
+    if not gets and _inline_only(log):
+        return absent("the product is delivered inline in the monitor (no product link to fetch)")
     return each(
-        [s for steps in _product_gets(log).values() for s in steps], lambda s: s.ex.status != 200,
+        gets, lambda s: s.ex.status not in want,
         none="no product link was fetched (no process with a product was seen terminated)",
-        failed="{bad} of {total} product GETs did not answer 200", expected="200",
-        passed="{total} product GETs answered 200",
+        failed=f"{{bad}} of {{total}} product GETs did not answer {codes(want)}", expected=codes(want),
+        passed=f"{{total}} product GETs answered {codes(want)}",
     )
+
+
+def _inline_only(log: Log) -> bool:
+    """No product link exists in this run: the profile puts products inline and no URI was known early."""
+    return log.profile.inline_product and not any(p.product_uri for p in log.processes.values())
 
 
 @requirement(
@@ -41,8 +50,19 @@ def available(log: Log) -> Finding:
 )
 def stable(log: Log) -> Finding:
     pairs = 0
+    for pid in log.processes:  # inline products: the same in every look at the ended process
+        ended = [(s, v) for s, v in log.states(pid)
+                 if v.state is State.TERMINATED and v.inline_present and not s.ex.truncated]
+        for (a, va), (b, vb) in zip(ended, ended[1:]):
+            pairs += 1
+            if va.inline != vb.inline:
+                return violated(
+                    f"process {pid}'s inline product changed between two looks at its ended monitor",
+                    expected="the same product", observed=f"{_short(va.inline)} then {_short(vb.inline)}",
+                    evidence=[a.seq, b.seq],
+                )
     for url, steps in _product_gets(log).items():
-        good = [s for s in steps if s.ex.status == 200 and not s.ex.truncated]
+        good = [s for s in steps if s.ex.status in log.profile.product_statuses and not s.ex.truncated]
         for a, b in zip(good, good[1:]):
             if _another_may_end_between(log, a, b):
                 continue  # a shared URI (single: /product) may name another process's product by now
@@ -60,8 +80,13 @@ def stable(log: Log) -> Finding:
                     expected=f"ETag {ea}", observed=f"ETag {eb}", evidence=[a.seq, b.seq],
                 )
     if not pairs:
-        return unseen("no product was fetched twice with 200")
-    return ok(f"{pairs} repeated product GETs matched")
+        return unseen("no product was seen twice")
+    return ok(f"{pairs} repeated looks at a product matched")
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _another_may_end_between(log: Log, a, b) -> bool:
@@ -87,6 +112,8 @@ def _another_may_end_between(log: Log, a, b) -> bool:
     patterns=MULTI,
 )
 def distinct(log: Log) -> Finding:
+    if _inline_only(log):
+        return absent("the product is delivered inline in each process's own monitor (no product URI to share)")
     product_of: dict[int, tuple[str, int]] = {}
     for pid in log.processes:
         for s, v in log.states(pid):
@@ -107,3 +134,35 @@ def distinct(log: Log) -> Finding:
             evidence=[product_of[p][1] for p in pids],
         )
     return ok(f"{len(product_of)} processes have distinct product URIs")
+
+
+@requirement(
+    "product/not-before-end", Level.MUST,
+    statement="Where the product's URI is known before the process ends (from the acceptance, or a URI the "
+    "dialect derives from the monitor, such as OGC's /jobs/{id}/results), it answers 404 until the process has "
+    "succeeded: never a partial product.",
+    rationale="A client that fetches early must learn 'not yet', not take a half-made result for the answer.",
+    source="OGC API - Processes 1.0, /req/core/job-results-exception/results-not-ready (404, result-not-ready); "
+    "Azure Architecture Center, Asynchronous Request-Reply pattern (a result requested before it exists: 404)",
+)
+def not_before_end(log: Log) -> Finding:
+    early = list(log.of(Kind.EARLY))
+    if not early and not any(p.product_uri for p in log.processes.values()):
+        return absent("the product's URI is not known before the end in this profile (nor named by the acceptance)")
+    want = log.profile.not_ready_statuses
+    judged = [s for s in early if s.ex.status is not None and _in_flight_around(log, s)]
+    return each(
+        judged, lambda s: s.ex.status not in want,
+        none="the product's URI was not fetched while its process was certainly in flight",
+        failed=f"{{bad}} of {{total}} GETs of a product URI before the end did not answer {codes(want)}",
+        expected=f"{codes(want)} until the process succeeded",
+        passed=f"the product's URI answered {codes(want)} before the end ({{total}} GETs)",
+    )
+
+
+def _in_flight_around(log: Log, step) -> bool:
+    """The process was seen in flight before the GET was sent and still after its answer came."""
+    obs = log.states(step.process) if step.process in log.processes else []
+    before = [v for s, v in obs if s.ex.ended <= step.ex.started]
+    after = [v for s, v in obs if s.ex.started >= step.ex.ended]
+    return bool(before and after) and in_flight(before[-1].state) and in_flight(after[0].state)

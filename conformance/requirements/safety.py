@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..observations import Kind, Log
 from ..outcomes import Level
-from ..profiles import State
+from ..model import State
 from . import Finding, each, ok, requirement, unseen, violated
 
 # How much longer the sparsely polled process may take, as a factor of the

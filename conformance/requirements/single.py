@@ -7,7 +7,8 @@ from collections import defaultdict
 from ..observations import Expect, Log, intrinsic_kinds, regressions
 from ..outcomes import Level
 from .. import schemas
-from ..profiles import State, parse_json
+from ..model import State
+from ..profiles import parse_json
 from . import SINGLE, Finding, each, ok, requirement, unseen, violated
 
 

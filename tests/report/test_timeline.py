@@ -31,7 +31,7 @@ def test_regression_flap_and_bad_status_are_flagged() -> None:
                                      (0.3, 200, "ready", None), (0.4, 500, None, None)]))
     assert "progress went down" in chart.flags
     assert "state went backwards" in chart.flags
-    assert "1 poll(s) without a 200" in chart.flags
+    assert "1 poll(s) without a readable state" in chart.flags
     assert "not seen terminated" in chart.flags
     assert [s.bad for s in chart.segments] == [True]
     assert chart.marks[-1].kind == "bad"
@@ -59,3 +59,12 @@ def test_garbage_values_do_not_break_layout() -> None:
     chart = timeline.chart(process)
     assert chart.polls == 1 and chart.marks[0].y == timeline.TOP
     assert "progress outside 0..1" in chart.flags
+
+
+def test_see_other_at_the_end_is_not_flagged() -> None:
+    """The timeline agrees with the verdicts: a 303 at termination is a readable observation."""
+    process = _process([(0.1, 200, "running", 0.5), (0.2, 303, "terminated", None)])
+    process["observations"][-1]["usable"] = True
+    chart = timeline.chart(process)
+    assert not any("readable" in flag for flag in chart.flags)
+    assert chart.bands[-1].css == "st-terminated"
