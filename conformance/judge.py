@@ -16,7 +16,7 @@ def judge_one(req: Requirement, log: Log, fatal: str | None = None, undecided: s
     if log.pattern not in req.patterns:
         only = " and ".join(sorted(req.patterns))
         return Finding(Outcome.NOT_APPLICABLE, f"applies to the {only} pattern only")
-    why = log.profile.not_applicable.get(req.id)
+    why = req.not_applicable(log.profile)
     if why:
         return Finding(Outcome.NOT_APPLICABLE, f"does not carry over to the {log.profile.name} profile: {why}")
     try:

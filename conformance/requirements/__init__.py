@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from ..observations import Log
 from ..outcomes import Level, Outcome
+
+if TYPE_CHECKING:
+    from ..profiles import Profile
 
 BOTH = frozenset({"single", "multi"})
 SINGLE = frozenset({"single"})
@@ -32,6 +35,8 @@ class Finding:
 
 
 Check = Callable[[Log], Finding]
+#: why a requirement does not carry over to a profile (None: it does); decided from the profile's data only
+Applies = Callable[["Profile"], "str | None"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,11 @@ class Requirement:
     check: Check
     patterns: frozenset[str] = BOTH
     implemented: bool = True
+    applies: Applies | None = None
+
+    def not_applicable(self, profile: "Profile") -> str | None:
+        """Why this requirement does not carry over to ``profile`` (its own declaration first), or None."""
+        return profile.not_applicable.get(self.id) or (self.applies(profile) if self.applies else None)
 
     @property
     def can_fail(self) -> bool:
@@ -61,12 +71,12 @@ GROUPS = ("accept", "monitor", "product", "single", "multi", "safety", "idempote
 
 def requirement(
     id: str, level: Level, *, statement: str, rationale: str, source: str, patterns: frozenset[str] = BOTH,
-    implemented: bool = True,
+    implemented: bool = True, applies: Applies | None = None,
 ) -> Callable[[Check], Check]:
     def register(check: Check) -> Check:
         if id in REGISTRY:
             raise ValueError(f"duplicate requirement {id}")
-        REGISTRY[id] = Requirement(id, level, statement, rationale, source, check, patterns, implemented)
+        REGISTRY[id] = Requirement(id, level, statement, rationale, source, check, patterns, implemented, applies)
         return check
 
     return register
@@ -142,6 +152,28 @@ def markdown_table() -> str:
     for req in REGISTRY.values():
         note = "" if req.implemented else " *(not checked yet: reports not-applicable)*"
         rows.append(f"| `{req.id}` | {req.level.value} | {req.statement}{note} | {req.source} |")
+    return "\n".join(rows)
+
+
+def dialect_table(profiles: Iterable["Profile"]) -> str:
+    """Which requirement applies in which bundled dialect, as the README shows it."""
+    profiles = list(profiles)
+    rows = ["| ID | level | " + " | ".join(p.name for p in profiles) + " |",
+            "|---|---|" + "---|" * len(profiles)]
+    for req in REGISTRY.values():
+        cells = []
+        for p in profiles:
+            offered = [pat for pat in ("single", "multi") if pat in req.patterns and pat in p.patterns]
+            why = req.not_applicable(p)
+            if not req.implemented:
+                cells.append("not checked yet")
+            elif why:
+                cells.append(f"n/a: {why}")
+            elif not offered:
+                cells.append("n/a: no " + " or ".join(sorted(req.patterns)) + " pattern")
+            else:
+                cells.append("yes")
+        rows.append(f"| `{req.id}` | {req.level.value} | " + " | ".join(cells) + " |")
     return "\n".join(rows)
 
 

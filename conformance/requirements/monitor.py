@@ -193,11 +193,10 @@ def product_when_terminated(log: Log) -> Finding:
     rationale="Clients may read the link once and fetch later; a moving link breaks them and suggests the "
     "result itself is not fixed.",
     source="Requirement catalog; RFC 9110 section 9.2.1 (safe methods do not change the resource)",
+    applies=lambda p: f"the product is inline ({p.product_link.describe()}), the monitor gives no product link"
+    if p.inline_product else None,
 )
 def product_stable(log: Log) -> Finding:
-    if log.profile.inline_product:
-        return absent("this profile delivers the product inline, so the monitor gives no product link "
-                      "(product/stable compares the inline products)")
     judged = 0
     for pid in log.processes:
         links = [(s, v.product) for s, v in log.states(pid) if v.product is not None]

@@ -22,6 +22,7 @@ def _product_gets(log: Log):
     statement="After termination, the product link answers GET with 200.",
     rationale="The product is the point of the whole request; a link that does not work loses the result.",
     source="RFC 9110 sections 15.3.1 and 15.3.3",
+    applies=lambda p: _inline_reason(p),
 )
 def available(log: Log) -> Finding:
     want = log.profile.product_statuses
@@ -34,6 +35,12 @@ def available(log: Log) -> Finding:
         failed=f"{{bad}} of {{total}} product GETs did not answer {codes(want)}", expected=codes(want),
         passed=f"{{total}} product GETs answered {codes(want)}",
     )
+
+
+def _inline_reason(profile) -> str | None:
+    if profile.inline_product and profile.accept_product is None and not profile.product_early:
+        return f"the product is inline in the monitor ({profile.product_link.describe()}): there is no product link"
+    return None
 
 
 def _inline_only(log: Log) -> bool:
@@ -110,6 +117,7 @@ def _another_may_end_between(log: Log, a, b) -> bool:
     rationale="Each request has its own result; a shared product URI hands one client's result to another.",
     source="Requirement catalog, multi pattern",
     patterns=MULTI,
+    applies=lambda p: _inline_reason(p),
 )
 def distinct(log: Log) -> Finding:
     if _inline_only(log):
@@ -144,6 +152,8 @@ def distinct(log: Log) -> Finding:
     rationale="A client that fetches early must learn 'not yet', not take a half-made result for the answer.",
     source="OGC API - Processes 1.0, /req/core/job-results-exception/results-not-ready (404, result-not-ready); "
     "Azure Architecture Center, Asynchronous Request-Reply pattern (a result requested before it exists: 404)",
+    applies=lambda p: None if p.product_early or p.accept_product else
+    "the product's URI is not known before the end in this dialect",
 )
 def not_before_end(log: Log) -> Finding:
     early = list(log.of(Kind.EARLY))

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conformance.model import RANK, TRANSITIONS, State
 from conformance.observations import Expect, Log
 from conformance.outcomes import Outcome
 
@@ -24,7 +25,8 @@ from .build import LogBuilder, failing, outcome
 # MODEL_EXAMPLES=2000 for a deeper search; the default keeps the folder fast.
 SETTINGS = settings(max_examples=int(os.environ.get("MODEL_EXAMPLES", "60")), deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-RANKS = ("ready", "running", "terminated")
+#: the lifecycle's states in order, from the one protocol model
+RANKS = tuple(state.value for state in sorted(RANK, key=RANK.__getitem__))
 RETRY_AFTER = st.sampled_from([None, "1", "0", "Sun, 06 Nov 1994 08:49:37 GMT"])
 PAUSE = st.floats(0.001, 0.2)
 DURATION = st.floats(0.001, 0.05)
@@ -100,7 +102,11 @@ IDENT = st.text("0123456789abcdef", min_size=24, max_size=24)
 def lifecycle(draw, k: int, proc: Proc) -> list[Event]:
     """The polls of one process, in order: states non-decreasing, progress non-decreasing."""
     n = draw(st.integers(0, 6))
-    ranks = sorted(draw(st.lists(st.integers(0, 2), min_size=n, max_size=n)))
+    ranks, current = [], None
+    for _ in range(n):  # a walk through the model's transition table (polling may skip states)
+        choices = sorted(TRANSITIONS[current] if current else State, key=RANK.__getitem__)
+        current = draw(st.sampled_from(choices))
+        ranks.append(RANK[current])
     values = iter(sorted(draw(st.lists(PROGRESS, min_size=n, max_size=n))))
     events = []
     last = 0.0
