@@ -13,7 +13,7 @@ from enum import Enum
 from typing import Iterator
 
 from .evidence import Exchange
-from .model import PROGRESSING, State, may_follow
+from .model import PROGRESSING, State, may_follow  # noqa: F401  (State: for readers of the log)
 from .profiles import AcceptView, MonitorView, Profile, read_accept, read_monitor
 
 

@@ -216,6 +216,11 @@ class Profile:
         return self.error_schema
 
     @property
+    def monitor_links_product(self) -> bool:
+        """Whether the monitor itself names a product link (not inline, not only a URI known early)."""
+        return self.product_link is not None and self.product_link.inline is None
+
+    @property
     def inline_product(self) -> bool:
         return self.product_link is not None and self.product_link.inline is not None
 

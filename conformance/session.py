@@ -1,4 +1,6 @@
-"""Primitives the scenarios and state machines share: send, poll, follow, wait.
+"""The session: send, poll, follow, wait; the processes the suite follows and what it knew when.
+
+The probes (HEAD pairs, raw HEAD, bursts, products, ...) are in :mod:`conformance.probes`.
 
 A :class:`Session` owns the driver and the observation log of one run. It is
 the only place that decides what the suite *knew* when it sent a request
@@ -9,14 +11,13 @@ observations only, never from timing guesses.
 from __future__ import annotations
 
 import asyncio
-import secrets
 from dataclasses import dataclass, field
 from typing import Callable
-from urllib.parse import urlsplit, urlunsplit
 
 from .driver import Driver
 from .observations import Expect, Kind, Log, ProcessRecord, Step
-from .model import Ending, PostAnswer, State, in_flight, post_answer
+from .probes import Probes
+from .model import PostAnswer, State, in_flight, post_answer
 from .profiles import MonitorView, fill
 from .waits import Backoff, retry_after_seconds
 
@@ -34,7 +35,7 @@ class SessionConfig:
 
 
 @dataclass
-class Session:
+class Session(Probes):
     driver: Driver
     log: Log
     cfg: SessionConfig
@@ -253,88 +254,3 @@ class Session:
                       f"({why}); later single-pattern scenarios were skipped")
             return False
         return True
-
-    # -- probes ----------------------------------------------------------------
-    async def head_pair(self, url: str, scenario: str, process: int | None, kind: Kind = Kind.POLL) -> None:
-        if kind is Kind.POLL and process in self.lost:
-            return
-        await self.send(Kind.HEAD, "HEAD", url, scenario=scenario, purpose="HEAD, compared with the GET after it",
-                        process=process)
-        purpose = "GET, compared with the HEAD before it"
-        if kind is Kind.POLL:
-            step = await self.get_monitor(url, scenario=scenario, purpose=purpose, process=process)
-            if not step.ex.ok and process in self.log.processes:
-                self._give_up_on(self.log.processes[process], step)
-        else:
-            step = await self.send(kind, "GET", url, scenario=scenario, purpose=purpose, process=process)
-        if kind is Kind.POLL and step.ex.status is not None:
-            view = self.log.monitor_view(step)
-            if view.state is not None and process is not None and not self.terminated(process):
-                self.last_view[process] = view
-
-    async def raw_head(self, url: str, scenario: str, process: int | None) -> None:
-        if process in self.lost:
-            return
-        ex = await self.driver.raw_head(url, purpose="HEAD over a raw socket: is there content after the head?",
-                                        process=process)
-        self.log.add(Step(Kind.RAW_HEAD, ex, scenario, process))
-
-    async def method_probe(self, method: str, url: str, scenario: str, process: int | None = None) -> None:
-        if process in self.lost:
-            return
-        await self.send(Kind.METHOD, method, url, scenario=scenario, process=process, body=b"{}",
-                        purpose=f"{method} is probably not allowed here: expect 405 with Allow")
-
-    def product_url(self, p: ProcessRecord) -> str | None:
-        """Where the product of an ended process is: its monitor's link, else (once it succeeded)
-        the URI known from the acceptance or the profile's template. Inline products have none."""
-        view = self.last_view.get(p.id)
-        if view is None or view.state is not State.TERMINATED:
-            return None
-        if view.product is not None:
-            return view.product
-        if view.ending is Ending.SUCCEEDED and not view.inline_present:
-            return p.product_uri
-        return None
-
-    async def products(self, p: ProcessRecord, scenario: str, *, head: bool = False) -> None:
-        url = self.product_url(p)
-        if url is None:
-            return
-        for _ in range(2):
-            await self.send(Kind.PRODUCT, "GET", url, scenario=scenario, process=p.id,
-                            purpose="fetch the product")
-        if head:
-            await self.head_pair(url, scenario, p.id, kind=Kind.PRODUCT)
-
-    async def early_product(self, p: ProcessRecord, scenario: str) -> None:
-        """GET the product's URI while the process is in flight (product/not-before-end), then look at
-        the process again, so the check knows it was in flight on both sides of the GET."""
-        view = self.last_view.get(p.id)
-        if p.product_uri is None or p.id in self.lost or view is None or not in_flight(view.state):
-            return
-        await self.send(Kind.EARLY, "GET", p.product_uri, scenario=scenario, process=p.id,
-                        purpose="GET the product's URI before the process ended: expect it not ready")
-        await self.poll(p, scenario, "look at the process after the early product GET")
-
-    async def malformed(self, scenario: str) -> Step:
-        step = await self.send(Kind.MALFORMED, "POST", self.cfg.target_url, scenario=scenario,
-                               purpose="POST a body that is not JSON: expect 400/415/422",
-                               body=b'{"this is": not json', expect=None, headers=self.post_headers())
-        return step
-
-    async def burst(self, scenario: str, expect: Expect) -> list[Step]:
-        self.bursts += 1
-        exchanges = await self.driver.burst("POST", self.cfg.target_url, self.cfg.burst_size, body=self.cfg.body,
-                                            purpose=f"one of {self.cfg.burst_size} simultaneous POSTs",
-                                            headers=self.post_headers())
-        steps = [self.log.add(Step(Kind.POST, ex, scenario, None, expect, burst=self.bursts)) for ex in exchanges]
-        return steps
-
-    def unknown_monitor(self, monitor: str) -> str:
-        """The monitor URI with its last path segment replaced by one never handed out (query kept:
-        some dialects need it on every request, e.g. Azure's api-version)."""
-        parts = urlsplit(monitor)
-        base, _, _last = parts.path.rstrip("/").rpartition("/")
-        path = f"{base}/conformance-unknown-{secrets.token_hex(8)}"
-        return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..observations import Kind, Log, intrinsic_kinds, regressions
 from ..outcomes import Level
 from ..model import CARRIES, Carry, State
-from . import MULTI, Finding, absent, codes as _codes, each, info, ok, requirement, unseen, violated
+from . import MULTI, Finding, codes as _codes, each, info, ok, requirement, unseen, violated
 
 
 def _after_window(log: Log, pid: int):
@@ -166,7 +166,9 @@ def terminates(log: Log) -> Finding:
     statement="The product link appears only once the process is terminated.",
     rationale="A product link on a running process points at something that does not exist yet, or at a "
     "half-made result.",
-    source="Requirement catalog, protocol model; OGC API - Processes, Part 1 (results only on success)",
+    source="Requirement catalog, protocol model",
+    applies=lambda p: None if p.product_link is not None else "the monitor carries no product in this dialect "
+    "(where its URI is known early, product/not-before-end judges it)",
 )
 def product_when_terminated(log: Log) -> Finding:
     early = [
@@ -193,8 +195,7 @@ def product_when_terminated(log: Log) -> Finding:
     rationale="Clients may read the link once and fetch later; a moving link breaks them and suggests the "
     "result itself is not fixed.",
     source="Requirement catalog; RFC 9110 section 9.2.1 (safe methods do not change the resource)",
-    applies=lambda p: f"the product is inline ({p.product_link.describe()}), the monitor gives no product link"
-    if p.inline_product else None,
+    applies=lambda p: None if p.monitor_links_product else "the monitor gives no product link in this dialect",
 )
 def product_stable(log: Log) -> Finding:
     judged = 0

@@ -123,11 +123,14 @@ def distinct(log: Log) -> Finding:
     if _inline_only(log):
         return absent("the product is delivered inline in each process's own monitor (no product URI to share)")
     product_of: dict[int, tuple[str, int]] = {}
-    for pid in log.processes:
+    for pid, rec in log.processes.items():
         for s, v in log.states(pid):
             if v.product is not None:
                 product_of[pid] = (v.product, s.seq)
                 break
+        else:
+            if rec.product_uri:  # named by the acceptance, or derived from the monitor URI
+                product_of[pid] = (rec.product_uri, rec.accept_seq)
     if len(product_of) < 2:
         return unseen("fewer than two processes showed a product link")
     owners: dict[str, list[int]] = defaultdict(list)

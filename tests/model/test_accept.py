@@ -158,6 +158,27 @@ def unknown_prefer_refused():
     return b.log
 
 
+@example("accept/prefer-tolerant", FAIL)
+@example("accept/status-202", PASS)
+def unknown_prefer_turns_async_into_sync():
+    """pygeoapi 0.21: 'Prefer: respond-async, x=1' is not matched as respond-async; the job runs synchronously."""
+    b = LogBuilder()
+    b.lifecycle()
+    b.post(expect=Expect.PREFER, status=200, body={"result": 1},
+           request_headers=[("Prefer", "respond-async, conformance-probe-unknown-token=1")])
+    return b.log
+
+
+@example("accept/prefer-tolerant", PASS)
+@example("accept/status-202", FAIL)
+def every_post_answers_200():
+    """The acceptance status is wrong everywhere: the unknown token changed nothing."""
+    b = LogBuilder()
+    b.accept(status=200)
+    b.accept(status=200, expect=Expect.PREFER, request_headers=[("Prefer", "conformance-probe-unknown-token=1")])
+    return b.log
+
+
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_example(case):
     check_example(case)

@@ -121,8 +121,13 @@ def azure_failed_with_error():
 
 
 @example("monitor/outcome-consistent", FAIL)
-def ogc_failed_with_results_link():
-    return ogc_job(ogc_status("failed", results=True)).log
+def ogc_successful_then_failed():
+    return ogc_job(ogc_status("successful"), ogc_status("failed")).log
+
+
+@example("monitor/outcome-consistent", PASS)
+def ogc_failed_job():
+    return ogc_job(ogc_status("running", 50), ogc_status("failed"), ogc_status("failed")).log
 
 
 @example("monitor/outcome-consistent", FAIL)
@@ -210,7 +215,10 @@ def test_dialect_bodies_read_onto_the_model(profile, body, state, ending, progre
 def test_inline_and_linked_products():
     assert view_of(GOOGLE, google_op(True, response={"a": 1})).inline == {"a": 1}
     assert view_of(AZURE, azure_op("Succeeded", result={"b": 2})).inline_present
-    assert view_of(OGC, ogc_status("successful")).product == BASE + "/jobs/j1/results"
+    # OGC: statusInfo may link the results at any time; the profile reads the URI {monitor}/results instead
+    assert view_of(OGC, ogc_status("running", 10, results=True)).product is None
+    b = adopt_early(ogc_job(ogc_status("running", 10)))
+    assert b.log.processes[1].product_uri == BASE + "/jobs/j1/results"
 
 
 def test_google_monitor_is_the_name_under_the_api_root():
