@@ -494,3 +494,29 @@ def __getattr__(name: str) -> Profile:
     if name == "SEED":
         return bundled()["seed"]
     raise AttributeError(name)
+
+
+def markdown_table(profiles: list[Profile] | None = None) -> str:
+    """The bundled dialects side by side, as the README shows them."""
+    rows = ["| profile | patterns | accepted | monitor | states -> model | progress | product | conflict |",
+            "|---|---|---|---|---|---|---|---|"]
+    for p in profiles if profiles is not None else list(PROFILES.values()):
+        states = ", ".join(f"{raw} -> {word}" for raw, word in p.states.items())
+        if p.state_absent:
+            states += f" (absent -> {p.state_absent})"
+        if p.endings:
+            states += "; ended: " + ", ".join(
+                f"{r.member}{'' if r.equals is MISSING else ' = ' + json.dumps(r.equals)} -> {r.ending.value}"
+                for r in p.endings)
+        progress = f"`{p.progress_member}` 0..{p.progress_scale:g}" if p.progress_member else "none"
+        products = [p.product_link.describe()] if p.product_link else []
+        if p.accept_product:
+            products.append(f"acceptance {p.accept_product.describe()}")
+        if p.product_early:
+            products.append(f"URI {p.product_early}")
+        headers = "".join(f" + `{k}: {v}`" for k, v in p.request_headers)
+        rows.append(
+            f"| `{p.name}` | {', '.join(p.patterns)} | {'/'.join(map(str, sorted(p.accept_statuses)))}{headers} "
+            f"| {p.monitor_link.describe()} | {states} | {progress} | {'; '.join(products) or 'none'} "
+            f"| {p.conflict_status} |")
+    return "\n".join(rows)
