@@ -100,6 +100,7 @@ def _observations(process: dict[str, Any]) -> list[dict[str, Any]]:
             "status": obs.get("status"),
             "state": obs.get("state"),
             "ending": obs.get("ending"),
+            "raw": obs.get("raw_state"),
             # a readable observation (2xx, or 303 See Other at the end), as the verdicts count it
             "ok": obs["usable"] if isinstance(obs.get("usable"), bool) else obs.get("status") == 200,
             "progress": _number(obs.get("progress")),
@@ -213,7 +214,8 @@ def chart(process: dict[str, Any]) -> Chart:
         status = "no response" if row["status"] is None else f"HTTP {visible(row['status'])}"
         title = (
             f"poll #{visible(row['seq'])} at +{row['dt']:.3f} s: {status}, "
-            f"state {visible(row['state']) if row['state'] is not None else '-'}, "
+            f"state {visible(row['state']) if row['state'] is not None else '-'}"
+            f"{' (' + visible(row['raw']) + ')' if row['raw'] not in (None, row['state']) else ''}, "
             f"progress {progress if progress is not None else '-'}"
         )
         if not row["ok"]:
