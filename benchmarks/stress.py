@@ -62,7 +62,7 @@ def deadline_for(duration: float) -> float:
 
 
 def variants_for(pattern: str, globs: Sequence[str] = ()) -> list[str]:
-    """Valid variants of one pattern whose duration the stress may set (so not 'instant')."""
+    """Valid variants of one pattern, in every dialect, whose duration the stress may set (so not 'instant')."""
     names = [n for n, v in VALID_VARIANTS.items() if v.pattern == pattern and "duration" not in v.overrides]
     if globs:
         names = [n for n in names if any(fnmatch.fnmatchcase(n, g) for g in globs)]
@@ -190,7 +190,8 @@ def run_once(plan: Plan, base: Behaviour, out_root: Path, *, examples: int = DEF
     try:
         with serve(behaviour) as server:
             start = time.monotonic()
-            status, report, output = run_suite(server.resource_url, plan.pattern, out_dir, suite_args(plan, examples))
+            status, report, output = run_suite(server.resource_url, plan.pattern, out_dir, suite_args(plan, examples),
+                                               profile=VALID_VARIANTS[plan.variant].dialect)
     except subprocess.TimeoutExpired as exc:
         error = f"the suite did not finish within {RUN_TIMEOUT} s"
         output = _text(exc.stdout) + _text(exc.stderr)

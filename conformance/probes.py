@@ -100,5 +100,6 @@ class Probes:
         some dialects need it on every request, e.g. Azure's api-version)."""
         parts = urlsplit(monitor)
         base, _, _last = parts.path.rstrip("/").rpartition("/")
-        path = f"{base}/conformance-unknown-{secrets.token_hex(8)}"
+        slash = "/" if parts.path.endswith("/") else ""  # /tasks/8f3a/ -> /tasks/conformance-unknown-.../
+        path = f"{base}/conformance-unknown-{secrets.token_hex(8)}{slash}"
         return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from urllib.parse import urlsplit
 
-from ..observations import Log, intrinsic_kinds, regressions
+from ..observations import Expect, Log, intrinsic_kinds, regressions
 from ..outcomes import Level
 from . import MULTI, Finding, ok, requirement, unseen, violated
 
@@ -22,7 +23,8 @@ BACK_PRESSURE = (429, 503)
     patterns=MULTI,
 )
 def accept_all(log: Log) -> Finding:
-    posts = log.posts()
+    # a POST with an unknown Prefer token is judged against plain ones by accept/prefer-tolerant
+    posts = [s for s in log.posts() if s.expect is not Expect.PREFER]
     if not posts:
         return unseen("no POST was sent")
     bad = []
@@ -103,10 +105,10 @@ _INT = re.compile(r"^[0-9]+$")
 
 
 def _varying_part(urls: list[str]) -> list[str]:
-    """The path segment(s) in which the monitor URIs differ."""
-    split = [u.rstrip("/").split("/") for u in urls]
+    """The path segment(s) in which the monitor URIs differ (the query, e.g. an api-version, aside)."""
+    split = [urlsplit(u).path.rstrip("/").split("/") for u in urls]
     if len({len(p) for p in split}) != 1:
-        return [u.rsplit("/", 1)[-1] for u in urls]
+        return [p[-1] for p in split]
     columns = [i for i in range(len(split[0])) if len({p[i] for p in split}) > 1]
     return ["/".join(p[i] for i in columns) for p in split]
 

@@ -123,7 +123,11 @@ def distinct(log: Log) -> Finding:
     if _inline_only(log):
         return absent("the product is delivered inline in each process's own monitor (no product URI to share)")
     product_of: dict[int, tuple[str, int]] = {}
+    monitors: set[str] = set()
     for pid, rec in log.processes.items():
+        if rec.monitor in monitors:
+            continue  # processes behind one monitor share its product too: multi/distinct-monitors' finding
+        monitors.add(rec.monitor)
         for s, v in log.states(pid):
             if v.product is not None:
                 product_of[pid] = (v.product, s.seq)
