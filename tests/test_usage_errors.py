@@ -127,3 +127,12 @@ def test_list_profiles(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     for name in ("seed", "ogc", "azure", "google"):
         assert any(line.startswith(name) for line in done.stdout.splitlines()), done.stdout
+
+
+def test_profile_from_the_environment(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "--pyargs", "conformance", "-q", "-p", "no:cacheprovider"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=120,
+        env={**__import__("os").environ, "CONFORMANCE_PROFILE_FILE": str(tmp_path / "missing.toml")},
+    )
+    assert_one_line(done, 4, "--profile-file", "cannot read")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..observations import Expect, Log
 from ..outcomes import Level
-from . import BOTH, Finding, absent, each, ok, requirement, unseen, violated
+from . import BOTH, Finding, absent, codes, each, ok, requirement, unseen, violated
 
 
 def _is_2xx(status: int | None) -> bool:
@@ -89,7 +89,7 @@ def monitor_ready(log: Log) -> Finding:
     if bad:
         return violated(
             f"the monitor answered {bad[0].ex.status} after the acceptance ({len(bad)} time(s))",
-            expected="200 from the first GET after the 202",
+            expected=f"{codes(log.profile.monitor_statuses)} from the first GET after the acceptance",
             observed=bad[0].ex.summary(),
             evidence=[log.processes[bad[0].process].accept_seq] + [s.seq for s in bad],
         )

@@ -39,11 +39,12 @@ def status_200(log: Log) -> Finding:
     if bad:
         return violated(
             f"{len(bad)} monitor GET(s) did not answer {sorted(log.profile.monitor_statuses)}",
-            expected="200", observed=bad[0].ex.summary(), evidence=[s.seq for s in bad],
+            expected=_codes(log.profile.monitor_statuses), observed=bad[0].ex.summary(),
+            evidence=[s.seq for s in bad],
         )
     if not seen:
         return unseen("no monitor answered a GET")
-    return ok(f"{len(seen)} monitor GETs answered 200", seen[:5])
+    return ok(f"{len(seen)} monitor GETs answered {_codes(log.profile.monitor_statuses)}", seen[:5])
 
 
 @requirement(

@@ -80,3 +80,15 @@ def test_origins():
     assert same_origin("http://example.com/a", "http://example.com:80/b")
     assert not same_origin("http://example.com/", "https://example.com/")
     assert not same_origin("http://example.com/", "http://example.com:8080/")
+
+
+def test_unknown_monitor_keeps_query_and_trailing_slash():
+    """The probe for monitor/unknown-404 changes only the identifier: Azure's api-version stays, and so
+    does a trailing slash (a home-grown /api/tasks/8f3a/ would otherwise hit a redirect, not a 404)."""
+    from conformance.probes import Probes
+
+    azure = Probes.unknown_monitor(None, "http://h:1/operations/abc?api-version=2024-05-01")
+    assert azure.startswith("http://h:1/operations/conformance-unknown-") and azure.endswith("?api-version=2024-05-01")
+    tasks = Probes.unknown_monitor(None, "http://h:1/api/tasks/8f3a/")
+    assert tasks.startswith("http://h:1/api/tasks/conformance-unknown-") and tasks.endswith("/")
+    assert "8f3a" not in tasks
