@@ -22,6 +22,9 @@ from .profiles import MonitorView, fill
 from .waits import Backoff, retry_after_seconds
 
 UNKNOWN_PREFER = "conformance-probe-unknown-token=1"
+#: how many times longer than the look-to-answer window a process must still have had to run, at its
+#: observed pace, for an accepted POST to count as one sent while it was in flight (single/conflict-409)
+FAR_FACTOR = 10.0
 
 
 @dataclass
@@ -169,14 +172,14 @@ class Session(Probes):
                 return None
             await self.sleep(min(backoff.next(retry_after_seconds(step.ex.header("retry-after"))), give_up - self.now()))
 
-    async def post_in_flight(self, p: ProcessRecord, scenario: str) -> Step:
+    async def post_in_flight(self, p: ProcessRecord, scenario: str, *, confirming: bool = False) -> Step:
         """Single pattern: POST while ``p`` was last seen unfinished, then look at ``p`` again.
 
         The POST is tagged CONFLICT only when the next observation proves the
         process was still in flight when the POST arrived; otherwise ANY.
         """
         # a fresh look right before the POST, so "the process went on" below compares like with like
-        await self.poll(p, scenario, "look at the process right before a POST in flight")
+        look, _view = await self.poll(p, scenario, "look at the process right before a POST in flight")
         before = self.last_view.get(p.id)
         if before is not None and before.state is State.TERMINATED:
             step = await self.send(Kind.POST, "POST", self.cfg.target_url, scenario=scenario,
@@ -202,10 +205,52 @@ class Session(Probes):
                 step.expect = Expect.CONFLICT
             else:
                 step.process = None
-                self.adopt(step, scenario)
+                new = self.adopt(step, scenario)
+                if self.far_from_end(p, look, before, step):
+                    # it replaced a process that was, at its pace, far from its end when the POST arrived:
+                    # the model says refuse (single/conflict-409). A process can still end in the gap by
+                    # chance, so the probe is repeated on the new process and decides only if it agrees.
+                    if confirming:
+                        step.expect = Expect.CONFLICT
+                    elif new is not None:
+                        view = await self.follow(new, scenario, until=lambda v: v.state is State.RUNNING)
+                        if view is not None and in_flight(view.state):
+                            again = await self.post_in_flight(new, scenario, confirming=True)
+                            if again.expect is Expect.CONFLICT and not (200 <= (again.ex.status or 0) < 300):
+                                pass  # refused this time: the first one may have been a coincidence
+                            elif again.expect is Expect.CONFLICT:
+                                step.expect = Expect.CONFLICT
         elif still:
             step.expect = Expect.CONFLICT
         return step
+
+    def far_from_end(self, p: ProcessRecord, look: Step, before: MonitorView | None, post: Step) -> bool:
+        """Whether, at the pace observed, the process seen in flight by ``look`` could not have ended
+        before ``post`` arrived: its estimated remaining time is FAR_FACTOR times the whole window from
+        the look's start to the POST's answer. The pace comes from its own progress (elapsed time over
+        progress made) or, without progress, from how long this target's earlier processes at least
+        lasted; with neither, nothing is assumed."""
+        if before is None or not in_flight(before.state) or look.ex.status is None:
+            return False
+        window = post.ex.ended - look.ex.started
+        elapsed = look.ex.started - p.accepted_at  # the server answered the look no earlier than this
+        if before.progress is not None and 0 < before.progress < 1:
+            remaining = elapsed * (1 - before.progress) / before.progress
+        else:
+            lasted = [self._lasted_at_least(q.id) for q in self.log.processes.values() if q.id != p.id]
+            known = [t for t in lasted if t is not None]
+            if not known:
+                return False
+            remaining = min(known) - (look.ex.ended - p.accepted_at)
+        return remaining > FAR_FACTOR * max(window, 0.001)
+
+    def _lasted_at_least(self, pid: int) -> float | None:
+        """How long an ended process was at least in flight: to its last look that saw it in flight."""
+        obs = self.log.states(pid)
+        if not obs or obs[-1][1].state is not State.TERMINATED:
+            return None
+        live = [s for s, v in obs if in_flight(v.state)]
+        return (live[-1].ex.started - self.log.processes[pid].accepted_at) if live else None
 
     async def follow(self, p: ProcessRecord, scenario: str, *, until: Callable[[MonitorView], bool] | None = None,
                      interval: float | None = None, max_polls: int = 10_000) -> MonitorView | None:

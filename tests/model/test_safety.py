@@ -13,44 +13,62 @@ CASES = []
 example = collector(CASES)
 
 
-def polling_rate_probe(fast: tuple[int, float], slow: tuple[int, float] | None):
-    """Two processes polled (count, interval) apart; each ends at its last poll."""
+def polling_rate_probe(fast: tuple[int, float], *slows: tuple[int, float, float]):
+    """A densely polled process (count, interval), then sparsely polled ones (count, wait before the first
+    look, interval after it); each ends at its last poll."""
     b = LogBuilder("single")
-    for scenario, plan in (("get-safe-fast", fast), ("get-safe-slow", slow)):
-        if plan is None:
-            continue
-        polls, interval = plan
+    plans = [("get-safe-fast", (fast[0], fast[1], fast[1]))] + [("get-safe-slow", plan) for plan in slows]
+    for scenario, (polls, first, interval) in plans:
         p = b.accept(scenario=scenario)
         for n in range(1, polls + 1):
-            b.wait(interval)
+            b.wait(first if n == 1 else interval)
             b.poll(p, "terminated" if n == polls else "running", None if n == polls else n / polls)
     return b.log
 
 
 @example("safety/get-safe", PASS)
 def same_pace_whatever_the_polling():
-    return polling_rate_probe(fast=(10, 0.03), slow=(2, 0.15))
+    # dense: ended after ~0.35 s; sparse: first looked at after 0.9 s (past the limit), already ended
+    return polling_rate_probe((10, 0.03), (1, 0.9, 0.2))
 
 
 @example("safety/get-safe", FAIL)
 def advances_with_polls():
-    # The sparse poller needed as many polls as the dense one, so it took far longer.
-    return polling_rate_probe(fast=(6, 0.01), slow=(6, 0.3))
+    # first looked at past the limit and still running; it needed as many GETs as the dense poller sent
+    return polling_rate_probe((6, 0.01), (6, 0.6, 0.03), (6, 0.6, 0.03))
+
+
+@example("safety/get-safe", FAIL)
+def ends_after_three_gets_whatever_their_pace():
+    """One state per GET: terminated at the 3rd GET, however fast they come (it once hid behind
+    'too fast to compare polling rates')."""
+    return polling_rate_probe((3, 0.01), (3, 0.4, 0.02), (3, 0.4, 0.02))
+
+
+@example("safety/get-safe", PASS)
+def slower_once_but_not_driven_by_gets():
+    # the first sparse run looked driven (a slow job this time); the repeat ended by time
+    return polling_rate_probe((3, 0.01), (3, 0.4, 0.02), (1, 0.4, 0.02))
+
+
+@example("safety/get-safe", PASS)
+def few_polls_but_time_driven():
+    return polling_rate_probe((3, 0.01), (1, 0.4, 0.02))
 
 
 @example("safety/get-safe", UNSEEN)
-def too_fast_to_compare():
-    return polling_rate_probe(fast=(3, 0.01), slow=(2, 0.05))
+def ended_before_the_first_look():
+    return polling_rate_probe((1, 0.01), (1, 0.3, 0.05))
 
 
 @example("safety/get-safe", UNSEEN)
 def probe_did_not_run():
-    return polling_rate_probe(fast=(6, 0.01), slow=None)
+    return polling_rate_probe((6, 0.01))
 
 
 @example("safety/get-safe", UNSEEN)
 def slow_probe_never_ended():
-    log = polling_rate_probe(fast=(6, 0.01), slow=(2, 0.05))
+    log = polling_rate_probe((6, 0.01), (2, 0.45, 0.05))
     last = log.steps[-1]
     last.ex.response_body = b'{"state": "running", "progress": 0.9}'
     return log
