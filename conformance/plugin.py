@@ -90,11 +90,10 @@ def _bundled_server(pattern: str, duration: float, dialect: str) -> Iterator[str
         if root not in sys.path:
             sys.path.insert(0, root)
         from fixtures import behaviour, launch  # source checkout
-    if dialect not in getattr(behaviour, "DIALECTS", ("seed",)):
+    if dialect not in behaviour.DIALECTS:
         raise pytest.UsageError(f"the bundled reference server does not speak the {dialect!r} profile: "
                                 "give --target-url")
-    knobs = {"dialect": dialect} if dialect != "seed" else {}
-    with launch.serve(behaviour.Behaviour(pattern=pattern, duration=duration, **knobs)) as server:
+    with launch.serve(behaviour.Behaviour(pattern=pattern, duration=duration, dialect=dialect)) as server:
         yield server.resource_url
 
 

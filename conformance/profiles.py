@@ -23,7 +23,6 @@ import re
 import string
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit
@@ -31,7 +30,7 @@ from urllib.parse import urlsplit
 from . import schemas
 from .evidence import Exchange
 from .links import resolve
-from .model import RANK, Ending, State, ending_of  # noqa: F401  (RANK, State: re-exported for readers)
+from .model import Ending, State, ending_of
 
 DIALECTS_DIR = Path(__file__).resolve().parent / "dialects"
 MISSING = object()
@@ -212,8 +211,13 @@ class Profile:
     path: str | None = None
 
     @property
-    def problem_schema(self) -> str:
-        return self.error_schema
+    def expressible_endings(self) -> frozenset[Ending]:
+        """The endings this dialect can say: the words its states map onto, and its ending rules (a bare
+        'terminated' with no rules is the seed's one ending, succeeded)."""
+        found = {ending_of(word)[1] for word in self.states.values()} | {r.ending for r in self.endings}
+        if not self.endings and any(word == State.TERMINATED.value for word in self.states.values()):
+            found.add(Ending.SUCCEEDED)
+        return frozenset(e for e in found if e is not None)
 
     @property
     def monitor_links_product(self) -> bool:
@@ -251,8 +255,6 @@ class AcceptView:
     body: Any
     problems: tuple[str, ...]  # schema violations or parse failure
     monitor: str | None  # resolved absolute URL
-    location: str | None  # resolved Location
-    content_location: str | None
     product: str | None = None  # the product's URI, where the acceptance names it
     aliases: tuple[tuple[str, str], ...] = ()  # (header, resolved value) of the headers that must name the monitor
 
@@ -291,8 +293,6 @@ def read_accept(profile: Profile, ex: Exchange) -> AcceptView:
     if ex.error:  # e.g. the body was over the cap and cut: say so before what the cut body looks like
         problems.insert(0, ex.error)
     monitor = profile.monitor_link.find(body, ex)
-    loc = ex.header("location")
-    cloc = ex.header("content-location")
     aliases = tuple(
         (name, resolve(ex.url, value)) for name in profile.monitor_aliases
         if (value := ex.header(name)) is not None
@@ -302,8 +302,6 @@ def read_accept(profile: Profile, ex: Exchange) -> AcceptView:
         body=body,
         problems=tuple(problems),
         monitor=monitor,
-        location=resolve(ex.url, loc) if loc else None,
-        content_location=resolve(ex.url, cloc) if cloc else None,
         product=product,
         aliases=aliases,
     )
@@ -464,8 +462,7 @@ def load_file(path: str | Path) -> Profile:
     return parse(text, fmt, str(p), str(p))
 
 
-@lru_cache(maxsize=None)
-def bundled() -> dict[str, Profile]:
+def _bundled() -> dict[str, Profile]:
     """The bundled dialects, by name, in a stable order (seed first)."""
     found = {}
     for path in sorted(DIALECTS_DIR.glob("*.toml"), key=lambda p: (p.stem != "seed", p.stem)):
@@ -474,26 +471,9 @@ def bundled() -> dict[str, Profile]:
     return found
 
 
-class _Bundled(Mapping[str, Profile]):
-    """``PROFILES``: the bundled dialects, loaded on first use."""
-
-    def __getitem__(self, key: str) -> Profile:
-        return bundled()[key]
-
-    def __iter__(self):
-        return iter(bundled())
-
-    def __len__(self) -> int:
-        return len(bundled())
-
-
-PROFILES: Mapping[str, Profile] = _Bundled()
-
-
-def __getattr__(name: str) -> Profile:
-    if name == "SEED":
-        return bundled()["seed"]
-    raise AttributeError(name)
+#: the bundled dialects (conformance/dialects/*.toml), by name
+PROFILES: Mapping[str, Profile] = _bundled()
+SEED: Profile = PROFILES["seed"]
 
 
 def markdown_table(profiles: list[Profile] | None = None) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 
 from .observations import Expect, Kind
-from .requirements.safety import slowdown_limit, sparse_interval
+from .requirements.safety import slowdown_limit, sparse_interval, sparse_verdict
 from .model import State
 from .session import Session
 from .waits import retry_after_seconds
@@ -50,11 +50,9 @@ async def _polling_rate_probe(s: Session, prefer: bool) -> None:
         # the first look comes when a process driven by time must be over (a wait computed from the
         # pace just observed, bounded by the deadline and the budget)
         await s.sleep(min(slowdown_limit(took), s.cfg.deadline) - (s.now() - slow.accepted_at))
-        view = await s.follow(slow, "get-safe-slow", interval=sparse_interval(took))
-        polls = s.log.states(slow.id)
-        looks_driven = (view is not None and len(states) >= 2 and polls
-                        and polls[0][1].state is not State.TERMINATED and len(polls) >= len(states))
-        if not looks_driven:
+        await s.follow(slow, "get-safe-slow", interval=sparse_interval(took))
+        verdict = sparse_verdict(s.log, fast.id, slow.id)
+        if verdict is None or not verdict[0]:
             return  # time drives it (or there is nothing to judge): no second run needed
 
 

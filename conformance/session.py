@@ -175,8 +175,11 @@ class Session(Probes):
     async def post_in_flight(self, p: ProcessRecord, scenario: str, *, confirming: bool = False) -> Step:
         """Single pattern: POST while ``p`` was last seen unfinished, then look at ``p`` again.
 
-        The POST is tagged CONFLICT only when the next observation proves the
-        process was still in flight when the POST arrived; otherwise ANY.
+        The POST is tagged CONFLICT (sent in flight) when the process was still in flight after it: a
+        refusal, or an acceptance after which the same process visibly went on. An acceptance after
+        which a new process stands in its place counts only when the look just before showed ``p`` far
+        from its end (:meth:`far_from_end`) and a repeat of the probe on the new process agrees
+        (``confirming``); otherwise ANY.
         """
         # a fresh look right before the POST, so "the process went on" below compares like with like
         look, _view = await self.poll(p, scenario, "look at the process right before a POST in flight")
@@ -216,9 +219,9 @@ class Session(Probes):
                         view = await self.follow(new, scenario, until=lambda v: v.state is State.RUNNING)
                         if view is not None and in_flight(view.state):
                             again = await self.post_in_flight(new, scenario, confirming=True)
-                            if again.expect is Expect.CONFLICT and not (200 <= (again.ex.status or 0) < 300):
-                                pass  # refused this time: the first one may have been a coincidence
-                            elif again.expect is Expect.CONFLICT:
+                            # agreed only if the repeat, too, was accepted in flight (a refusal now says
+                            # the first may have been a process ending in the gap)
+                            if again.expect is Expect.CONFLICT and 200 <= (again.ex.status or 0) < 300:
                                 step.expect = Expect.CONFLICT
         elif still:
             step.expect = Expect.CONFLICT

@@ -23,17 +23,18 @@ def sparse_interval(t_fast: float) -> float:
     return max(0.02, t_fast / 2)
 
 
-def _sparse_verdict(log: Log, pid: int, t_fast: float, n_fast: int) -> tuple[bool, str] | None:
-    """(driven by GETs?, what was seen) for one sparsely polled process; None when it did not end.
+def sparse_verdict(log: Log, fast: int, slow: int) -> tuple[bool, str] | None:
+    """(driven by GETs?, what was seen) for the sparsely polled process ``slow`` against the densely
+    polled ``fast``; None when either did not end or the dense one gives nothing to compare.
 
     The sparse poller first looks when a process driven by time must be over (the limit); one
-    driven by GETs is then still in flight, and ends only after as many GETs as the dense poller sent."""
-    end = _time_to_end(log, pid)
-    obs = log.states(pid)
-    if end is None or not obs:
+    driven by GETs is then still in flight, and ends only after as many GETs as the dense poller sent.
+    The probe (scenarios._polling_rate_probe) repeats a run this calls driven; the check decides."""
+    dense, end, obs = _time_to_end(log, fast), _time_to_end(log, slow), log.states(slow)
+    if dense is None or dense[1] < 2 or end is None or not obs:
         return None
-    t_slow, n_slow = end
-    first = obs[0][0].ex.started - log.processes[pid].accepted_at
+    (t_fast, n_fast), (t_slow, n_slow) = dense, end
+    first = obs[0][0].ex.started - log.processes[slow].accepted_at
     driven = first >= slowdown_limit(t_fast) and obs[0][1].state is not State.TERMINATED and n_slow >= n_fast
     return driven, (f"first looked at after {first:.2f} s: {obs[0][1].state.value}; ended after "
                     f"{n_slow} polls, {t_slow:.2f} s")
@@ -67,7 +68,7 @@ def get_safe(log: Log) -> Finding:
     t_fast, n_fast = f
     if n_fast < 2:
         return unseen("the densely polled process had ended by the first look: polls cannot be told from time")
-    verdicts = [(pid, v) for pid in slow if (v := _sparse_verdict(log, pid, t_fast, n_fast)) is not None]
+    verdicts = [(pid, v) for pid in slow if (v := sparse_verdict(log, fast[0], pid)) is not None]
     if not verdicts:
         return unseen("no sparsely polled process was seen terminated")
     evidence = [log.processes[fast[0]].accept_seq] + [st.seq for st, _ in log.states(fast[0])[-1:]]

@@ -87,7 +87,7 @@ def conflict_explained(log: Log) -> Finding:
             bad.append((s, "empty body"))
         elif s.ex.media_type == "application/problem+json":
             value, why = parse_json(body)
-            problems = [why] if why else schemas.errors(log.profile.problem_schema, value)
+            problems = [why] if why else schemas.errors(log.profile.error_schema, value)
             if problems:
                 bad.append((s, "; ".join(problems)))
     if bad:

@@ -140,7 +140,7 @@ def never_ended():
     return ogc_job(ogc_status("running", 10)).log
 
 
-@example("monitor/outcome-consistent", PASS)
+@example("monitor/outcome-consistent", NA)
 def seed_terminated_is_succeeded():
     b = LogBuilder()
     b.lifecycle()

@@ -3,7 +3,8 @@
 from dataclasses import replace
 
 from conformance.observations import Expect, intrinsic_kinds, regressions
-from conformance.profiles import SEED, State, read_monitor
+from conformance.model import State
+from conformance.profiles import SEED, read_monitor
 
 from .build import LogBuilder
 
