@@ -9,7 +9,7 @@ from .observations import Log
 from .outcomes import Level, Outcome
 from .requirements import Finding, Requirement, select
 
-SOFT_LEVELS = (Level.SHOULD, Level.SHOULD_IF_SUPPORTED, Level.MAY)
+SOFT_LEVELS = (Level.SHOULD, Level.SHOULD_IF_SUPPORTED, Level.SHOULD_IF_REQUIRED, Level.MAY)
 
 
 def judge_one(req: Requirement, log: Log, fatal: str | None = None, undecided: str | None = None) -> Finding:
@@ -28,7 +28,9 @@ def judge_one(req: Requirement, log: Log, fatal: str | None = None, undecided: s
             f"suite error while checking {req.id}: {type(exc).__name__}: {exc} "
             f"({where.filename.rsplit('/', 1)[-1]}:{where.lineno}); please report it",
         )
-    if finding.outcome is Outcome.FAIL and req.level in SOFT_LEVELS:
+    # a capability the user declared (--expect) is a promise: its requirements are judged as MUSTs
+    promised = req.capability is not None and req.capability in log.expected
+    if finding.outcome is Outcome.FAIL and req.level in SOFT_LEVELS and not promised:
         finding = Finding(Outcome.WARN, finding.message, finding.expected, finding.observed, finding.evidence)
     if fatal and finding.outcome is not Outcome.NOT_APPLICABLE:
         # Nothing about the target could be observed: no verdict either way.

@@ -27,6 +27,10 @@ class Kind(str, Enum):
     METHOD = "method"  # a method the resource probably does not allow
     UNKNOWN = "unknown"  # GET of a monitor URI that was never handed out
     EARLY = "early"  # GET of a product URI known before the end, while the process was last seen in flight
+    # the idempotence probes (conformance.capabilities); Step.role says which request of the probe it was
+    CANCEL = "cancel"  # the cancel operation, and the looks at a process after it was cancelled
+    KEYED = "keyed"  # a POST carrying an idempotency key (or, where keys are required, deliberately none)
+    PUT = "put"  # PUT on a client-chosen monitor URI, and the looks at that process in between
 
 
 class Expect(str, Enum):
@@ -38,6 +42,7 @@ class Expect(str, Enum):
     RACE = "race"  # one of N simultaneous POSTs on an idle resource
     PREFER = "prefer"  # carries an unknown Prefer token on an idle resource
     PROBE = "probe"  # single: the POST right after a malformed one on an idle resource
+    AFTER_CANCEL = "after-cancel"  # single: a POST once the cancelled process was seen gone or ended
     ANY = "any"  # the suite cannot tell whether the target is idle (e.g. before the first 202)
 
 
@@ -49,6 +54,8 @@ class Step:
     process: int | None = None
     expect: Expect | None = None
     burst: int | None = None
+    #: within an idempotence probe: which request this was ("first", "repeat", "after", "replay", ...)
+    role: str | None = None
 
     @property
     def seq(self) -> int:
@@ -68,6 +75,8 @@ class ProcessRecord:
     deadline: float | None = None
     #: the product's URI where it is known before the end (from the acceptance, or the profile's template)
     product_uri: str | None = None
+    #: what an idempotence probe made of it: "cancelled", "bystander" (see conformance.capabilities)
+    role: str | None = None
 
 
 @dataclass
@@ -78,6 +87,8 @@ class Log:
     processes: dict[int, ProcessRecord] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     hypothesis: dict | None = None
+    #: capabilities the user declared the target has (--expect): "delete", "idempotency-key", ...
+    expected: frozenset[str] = frozenset()
     _accept_cache: dict[int, AcceptView] = field(default_factory=dict, repr=False)
     _monitor_cache: dict[int, MonitorView] = field(default_factory=dict, repr=False)
 
@@ -112,6 +123,10 @@ class Log:
     def of(self, *kinds: Kind) -> Iterator[Step]:
         return (s for s in self.steps if s.kind in kinds)
 
+    def roles(self, kind: Kind, *roles: str) -> list[Step]:
+        """Steps of an idempotence probe of ``kind``, optionally only those in ``roles``."""
+        return [s for s in self.steps if s.kind is kind and (not roles or s.role in roles)]
+
     def posts(self, *expects: Expect) -> list[Step]:
         return [s for s in self.steps if s.kind is Kind.POST and (not expects or s.expect in expects)]
 
@@ -121,7 +136,7 @@ class Log:
 
     def subset(self, scenario: str) -> "Log":
         """A log of one scenario's own steps and processes (same profile and pattern)."""
-        part = Log(self.profile, self.pattern)
+        part = Log(self.profile, self.pattern, expected=self.expected)
         part.steps = [s for s in self.steps if s.scenario == scenario]
         part.processes = {pid: p for pid, p in self.processes.items() if p.scenario == scenario}
         part._accept_cache, part._monitor_cache = self._accept_cache, self._monitor_cache

@@ -63,6 +63,8 @@ OPTIONS = [
     Opt("burst_size", "--burst-size", "simultaneous POSTs in a race probe", 8, "int", "N"),
     Opt("hypothesis_examples", "--hypothesis-examples", "state-machine examples per pattern (0 turns it off)", 5, "int", "N"),
     Opt("conformance_seed", "--conformance-seed", "seed for the state machine (a report names the one it used)", None, "int", "N"),
+    Opt("expect", "--expect", "a capability the target promises, judged strictly: delete, idempotency-key, key-required "
+        "or put-create (repeatable; undeclared ones are probed)", [], "list", "CAPABILITY"),
     Opt("reference_duration", "--reference-duration", "process duration of the bundled reference servers", 0.5, "float", "SECONDS"),
 ]
 
@@ -191,9 +193,24 @@ def load(config: pytest.Config) -> dict[str, Any]:
     for glob in opts["requirements"]:
         if not any(fnmatch.fnmatchcase(rid, glob) for rid in REGISTRY):
             raise pytest.UsageError(f"--requirements: {glob!r} matches no requirement ID (see --list-requirements)")
+    opts["expect"] = _capabilities(opts["expect"])
     if opts["burst_size"] < 2:
         raise pytest.UsageError("--burst-size: expected at least 2")
     return opts
+
+
+#: what --expect takes; key-required implies idempotency-key
+CAPABILITIES = ("delete", "idempotency-key", "key-required", "put-create")
+
+
+def _capabilities(values: list[str]) -> frozenset[str]:
+    found = {v.strip().lower() for value in values for v in value.split(",") if v.strip()}
+    unknown = sorted(found - set(CAPABILITIES))
+    if unknown:
+        raise pytest.UsageError(f"--expect: unknown capability {unknown[0]!r}; known: {', '.join(CAPABILITIES)}")
+    if "key-required" in found:
+        found.add("idempotency-key")
+    return frozenset(found)
 
 
 def patterns(opts: dict[str, Any]) -> list[str]:

@@ -13,6 +13,7 @@ class Level(str, Enum):
     INFO = "info"
     MUST_IF_SUPPORTED = "MUST if supported"
     SHOULD_IF_SUPPORTED = "SHOULD if supported"
+    SHOULD_IF_REQUIRED = "SHOULD if required"
 
 
 class Outcome(str, Enum):

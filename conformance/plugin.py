@@ -126,6 +126,7 @@ def run_pattern(config: pytest.Config, pattern: str) -> dict:
             max_body_bytes=opts["max_body_bytes"], allowed_origins=opts["allow_origin"], budget=opts["budget"],
             burst_size=opts["burst_size"], hypothesis_examples=opts["hypothesis_examples"],
             hypothesis_seed=opts["conformance_seed"], requirements=tuple(opts["requirements"]),
+            expect=opts["expect"],
             strict=bool(opts["conformance_strict"]), bundled=bundled,
             label=f"bundled reference server ({opts['profile']}, {pattern})" if bundled else None,
         )

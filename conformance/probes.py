@@ -87,13 +87,18 @@ class Probes:
                                body=b'{"this is": not json', expect=None, headers=self.post_headers())
         return step
 
-    async def burst(self, scenario: str, expect: Expect) -> list[Step]:
+    async def burst(self, scenario: str, expect: Expect | None, *, kind: Kind = Kind.POST,
+                    headers: dict[str, str] | None = None, role: str | None = None) -> list[Step]:
+        """N simultaneous POSTs; each with its own idempotency key where the target requires keys, all
+        with the same ``headers`` when given (the key-concurrent probe)."""
         self.bursts += 1
+        key = self.log.profile.idempotency_header
+        each = (lambda: {key: self.post_headers()[key]}) if headers is None and key in self.post_headers() else None
         exchanges = await self.driver.burst("POST", self.cfg.target_url, self.cfg.burst_size, body=self.cfg.body,
                                             purpose=f"one of {self.cfg.burst_size} simultaneous POSTs",
-                                            headers=self.post_headers())
-        steps = [self.log.add(Step(Kind.POST, ex, scenario, None, expect, burst=self.bursts)) for ex in exchanges]
-        return steps
+                                            headers=headers or self.post_headers(), each=each)
+        return [self.log.add(Step(kind, ex, scenario, None, expect, burst=self.bursts, role=role))
+                for ex in exchanges]
 
     def unknown_monitor(self, monitor: str) -> str:
         """The monitor URI with its last path segment replaced by one never handed out (query kept:

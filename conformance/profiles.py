@@ -70,8 +70,9 @@ TEMPLATE_VARIABLES: Mapping[str, Callable[[str], str]] = {
     "origin": lambda url: f"{urlsplit(url).scheme}://{urlsplit(url).netloc}",
     "url": lambda url: url,
 }
-#: filled from the observation itself: the raw value found, and (product templates) the monitor URL
-DATA_VARIABLES = ("value", "monitor")
+#: filled from the observation itself: the raw value found, the monitor URL (product, cancel), a monitor
+#: URL without its last segment and a client-chosen identifier (PUT)
+DATA_VARIABLES = ("value", "monitor", "collection", "id")
 
 
 def template_variables(template: str) -> set[str]:
@@ -167,6 +168,41 @@ class EndingRule:
 
 
 @dataclass(frozen=True)
+class Cancel:
+    """The dialect's cancel (or dismiss) operation: a method on a URL made from the monitor's."""
+
+    method: str
+    url: str  # template over {monitor} and the TEMPLATE_VARIABLES
+    first: frozenset[int] = frozenset({200, 202, 204})
+    repeat: frozenset[int] = frozenset({204, 404, 410})
+    unsupported: frozenset[int] = frozenset({405})
+
+    def target(self, monitor: str) -> str:
+        return fill(self.url, monitor, monitor=monitor)
+
+
+@dataclass(frozen=True)
+class PutCreate:
+    """Starting a process with PUT on a monitor URI the client chooses."""
+
+    url: str  # template over {collection} (a monitor's URL without its last segment) and {id}
+    created: frozenset[int] = frozenset({201, 202})
+    repeat: frozenset[int] = frozenset({200, 201, 202, 204})
+    refused: frozenset[int] = frozenset({400, 409, 412, 422})
+    unsupported: frozenset[int] = frozenset({405})
+
+    def target(self, monitor: str, ident: str) -> str:
+        return fill(self.url, monitor, collection=collection(monitor), id=ident)
+
+
+def collection(url: str) -> str:
+    """A URL without its query and its last path segment (a trailing slash does not count as one)."""
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/")
+    return f"{parts.scheme}://{parts.netloc}{path.rsplit('/', 1)[0]}"
+
+
+@dataclass(frozen=True)
 class Profile:
     name: str
     description: str
@@ -206,6 +242,15 @@ class Profile:
     not_ready_statuses: frozenset[int] = frozenset({404})
     #: what a product link answers
     product_statuses: frozenset[int] = frozenset({200})
+    #: the header that carries an idempotency key
+    idempotency_header: str = "Idempotency-Key"
+    #: what a reused key with another payload answers; what a POST without a required key answers
+    key_mismatch_statuses: frozenset[int] = frozenset({422})
+    key_missing_statuses: frozenset[int] = frozenset({400})
+    #: the cancel (dismiss) operation, None where the dialect has none
+    cancel: Cancel | None = None
+    #: PUT on a client-chosen monitor URI, None where the dialect has no such operation
+    put: PutCreate | None = None
     #: requirement ID -> why it does not carry over to this dialect
     not_applicable: Mapping[str, str] = field(default_factory=dict)
     path: str | None = None
@@ -368,6 +413,13 @@ def _place(data: Mapping[str, Any] | None) -> Place | None:
     return Place(**{k: data[k] for k in ("member", "header", "link", "inline", "template") if k in data})
 
 
+def _operation(cls: type, data: Mapping[str, Any] | None) -> Any:
+    """A Cancel or PutCreate from its table (status lists become frozensets; absent keys keep defaults)."""
+    if data is None:
+        return None
+    return cls(**{k: frozenset(v) if isinstance(v, list) else v for k, v in data.items()})
+
+
 def from_data(data: Mapping[str, Any], path: str | None = None) -> Profile:
     """A profile from its data form (already valid against profile.schema.json)."""
     base = Path(path).parent if path else None
@@ -413,6 +465,11 @@ def from_data(data: Mapping[str, Any], path: str | None = None) -> Profile:
         conflict_status=errors.get("conflict", 409),
         unknown_statuses=frozenset(errors.get("unknown", (404, 410))),
         not_ready_statuses=frozenset(errors.get("not_ready", (404,))),
+        idempotency_header=data.get("request", {}).get("idempotency_header", "Idempotency-Key"),
+        key_mismatch_statuses=frozenset(errors.get("key_mismatch", (422,))),
+        key_missing_statuses=frozenset(errors.get("key_missing", (400,))),
+        cancel=_operation(Cancel, data.get("cancel")),
+        put=_operation(PutCreate, data.get("put")),
         not_applicable=dict(data.get("not_applicable", {})),
         path=path,
     )
@@ -426,12 +483,17 @@ def _check_templates(profile: Profile) -> None:
     templates = {f"{key}.template": p.template for key, p in places.items() if p is not None and p.template}
     if profile.product_early:
         templates["monitor.product_early"] = profile.product_early
+    if profile.cancel:
+        templates["cancel.url"] = profile.cancel.url
+    if profile.put:
+        templates["put.url"] = profile.put.url
+    own = {"monitor.product_early": {"monitor"}, "cancel.url": {"monitor"}, "put.url": {"collection", "id"}}
     for key, template in templates.items():
         try:
             names = template_variables(template)
         except ValueError as exc:
             raise ProfileError(f"{key}: not a valid template ({exc})") from None
-        allowed = set(TEMPLATE_VARIABLES) | ({"monitor"} if key == "monitor.product_early" else {"value"})
+        allowed = set(TEMPLATE_VARIABLES) | own.get(key, {"value"})
         unknown = names - allowed
         if unknown:
             raise ProfileError(f"{key}: unknown template variable(s) {sorted(unknown)}; known: {sorted(allowed)}")
@@ -476,10 +538,16 @@ PROFILES: Mapping[str, Profile] = _bundled()
 SEED: Profile = PROFILES["seed"]
 
 
+def _operations(p: Profile) -> str:
+    ops = [f"`{p.cancel.method} {p.cancel.url}`" if p.cancel else "no cancel"]
+    ops.append(f"`PUT {p.put.url}`" if p.put else "no PUT")
+    return ", ".join(ops)
+
+
 def markdown_table(profiles: list[Profile] | None = None) -> str:
     """The bundled dialects side by side, as the README shows them."""
-    rows = ["| profile | patterns | accepted | monitor | states -> model | progress | product | conflict |",
-            "|---|---|---|---|---|---|---|---|"]
+    rows = ["| profile | patterns | accepted | monitor | states -> model | progress | product | conflict | cancel, PUT |",
+            "|---|---|---|---|---|---|---|---|---|"]
     for p in profiles if profiles is not None else list(PROFILES.values()):
         states = ", ".join(f"{raw} -> {word}" for raw, word in p.states.items())
         if p.state_absent:
@@ -498,5 +566,5 @@ def markdown_table(profiles: list[Profile] | None = None) -> str:
         rows.append(
             f"| `{p.name}` | {', '.join(p.patterns)} | {'/'.join(map(str, sorted(p.accept_statuses)))}{headers} "
             f"| {p.monitor_link.describe()} | {states} | {progress} | {'; '.join(products) or 'none'} "
-            f"| {p.conflict_status} |")
+            f"| {p.conflict_status} | {_operations(p)} |")
     return "\n".join(rows)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import ssl
 from urllib.parse import urlsplit
+from typing import Callable
 
 import h11
 
@@ -91,26 +92,29 @@ class RawWire:
             writer.close()
 
     async def burst(self, method: str, url: str, n: int, *, body: bytes | None, purpose: str,
-                    headers: dict[str, str] | None = None) -> list[Exchange]:
+                    headers: dict[str, str] | None = None,
+                    each: Callable[[], dict[str, str]] | None = None) -> list[Exchange]:
         """Send N identical requests so that they reach the server at the same moment.
 
         Each request goes on its own connection; everything but the last byte is
         written first, then the last bytes of all N are written back to back, so
         the server sees N complete requests within a fraction of a millisecond.
+        ``each`` gives per-request headers (e.g. a distinct idempotency key for each).
         """
         hdrs = self._headers(headers, body)
-        raw = self._request_bytes(method, url, hdrs, body)
+        per = [self._headers({**(headers or {}), **each()}, body) for _ in range(n)] if each else [hdrs] * n
+        raws = [self._request_bytes(method, url, h, body) for h in per]
         if self._why_not(url) is not None:
             return [self._not_sent(self._new(method, url, hdrs, body, purpose, None))]
         conns = []
         try:
             for _ in range(n):
                 conns.append(await asyncio.wait_for(self._open(url), max(0.0, self._timeout())))
-            for _reader, writer in conns:
+            for (_reader, writer), raw in zip(conns, raws):
                 writer.write(raw[:-1])
             await asyncio.gather(*(w.drain() for _r, w in conns))
-            exchanges = [self._new(method, url, hdrs, body, purpose, None) for _ in conns]
-            for _reader, writer in conns:
+            exchanges = [self._new(method, url, h, body, purpose, None) for h, _ in zip(per, conns)]
+            for (_reader, writer), raw in zip(conns, raws):
                 writer.write(raw[-1:])
             timeout = self._timeout()
             results = await asyncio.gather(

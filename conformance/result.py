@@ -10,7 +10,7 @@ from .evidence import curl_command, exchange_to_dict
 from .judge import judge
 from .observations import Log
 from .outcomes import Outcome, breaks_gate, overall_verdict
-from .requirements.idempotence import post_profile_summary
+from .answer import answer
 
 MAX_EXCHANGES = 3000
 MAX_REPRODUCE = 3
@@ -89,35 +89,9 @@ def build_report(
         "requirements": requirements,
         "exchanges": [exchange_to_dict(ex, secret_headers) for ex in kept],
         "processes": _processes(log),
-        "idempotence": idempotence_summary(log, {req.id: f for req, f in findings}),
+        "idempotence": answer(log, {req.id: f for req, f in findings}),
     }
     return report
-
-
-def idempotence_summary(log: Log, findings: dict) -> dict[str, dict[str, str]]:
-    """The seed's question, method by method, from what this run observed."""
-    out = post_profile_summary(log)
-
-    def verdict(*ids: str) -> tuple[str, str]:
-        got = [findings[i] for i in ids if i in findings]
-        if not got:
-            return "not judged", "not selected in this run"
-        if any(f.outcome in (Outcome.FAIL, Outcome.WARN) for f in got):
-            bad = next(f for f in got if f.outcome in (Outcome.FAIL, Outcome.WARN))
-            return "not idempotent", bad.message
-        if all(f.outcome is Outcome.PASS for f in got):
-            return "idempotent", "; ".join(f.message for f in got)
-        return "not decided", "; ".join(f.message for f in got)
-
-    for key, ids in (("get", ("safety/get-safe", "product/stable")),
-                     ("head", ("safety/head-no-content", "safety/head-matches-get"))):
-        v, why = verdict(*ids)
-        out[key] = {"verdict": v, "summary": why}
-    for key, req_id in (("delete", "idempotence/delete"), ("put", "idempotence/put-create"),
-                        ("idempotency_key", "idempotence/key-replay")):
-        f = findings.get(req_id)
-        out[key] = {"verdict": "not probed", "summary": f.message if f else "not selected in this run"}
-    return out
 
 
 def validate_report(report: dict) -> list[str]:

@@ -32,6 +32,8 @@ class RunConfig:
     hypothesis_steps: int = 12
     hypothesis_seed: int | None = None
     requirements: tuple[str, ...] = ()
+    #: capabilities the user declares the target has (--expect)
+    expect: frozenset[str] = frozenset()
     strict: bool = False
     bundled: bool = False
     label: str | None = None
@@ -44,6 +46,7 @@ class RunConfig:
         out["body"] = self.body.decode("utf-8", errors="replace")[:500]
         out["allowed_origins"] = sorted(self.allowed_origins)
         out["requirements"] = list(self.requirements)
+        out["expect"] = sorted(self.expect)
         return out
 
 
@@ -94,7 +97,7 @@ def run(cfg: RunConfig) -> dict:
     t0 = time.monotonic()
     driver = Driver(DriverConfig(cfg.target_url, cfg.headers, cfg.request_timeout, cfg.max_body_bytes,
                                  cfg.allowed_origins, budget=cfg.budget), t0)
-    log = Log(cfg.profile, cfg.pattern)
+    log = Log(cfg.profile, cfg.pattern, expected=cfg.expect)
     session = Session(driver, log, SessionConfig(cfg.target_url, cfg.body, cfg.deadline, cfg.budget,
                                                  cfg.burst_size, cfg.race_rounds))
     loop = asyncio.new_event_loop()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 
+from . import capabilities
 from .observations import Expect, Kind
 from .requirements.safety import slowdown_limit, sparse_interval, sparse_verdict
 from .model import State
@@ -106,6 +107,8 @@ async def run_single(s: Session) -> None:
                 await s.follow(p, "race")
         if len(winners) != 1:
             break  # already decided; no need to spend another round
+    # 5. cancel, Idempotency-Key and PUT: what the target offers, and whether repeating it changes anything
+    await capabilities.run(s)
     await s.ensure_idle()
 
 
@@ -149,3 +152,5 @@ async def run_multi(s: Session) -> None:
     await _polling_rate_probe(s, prefer=True)
     # 4. a malformed POST
     await s.malformed("malformed")
+    # 5. cancel, Idempotency-Key and PUT: what the target offers, and whether repeating it changes anything
+    await capabilities.run(s)

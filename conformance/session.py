@@ -11,6 +11,7 @@ observations only, never from timing guesses.
 from __future__ import annotations
 
 import asyncio
+import uuid
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -25,6 +26,11 @@ UNKNOWN_PREFER = "conformance-probe-unknown-token=1"
 #: how many times longer than the look-to-answer window a process must still have had to run, at its
 #: observed pace, for an accepted POST to count as one sent while it was in flight (single/conflict-409)
 FAR_FACTOR = 10.0
+
+
+def new_key() -> str:
+    """A fresh idempotency key (a UUID, as the Idempotency-Key draft suggests)."""
+    return f"conformance-{uuid.uuid4()}"
 
 
 @dataclass
@@ -48,6 +54,8 @@ class Session(Probes):
     bursts: int = 0
     #: processes the suite stopped following: their monitor gave no usable response (the step that showed it)
     lost: dict[int, Step] = field(default_factory=dict)
+    #: processes the suite cancelled: they need no waiting for (what became of them is the cancel probe's)
+    cancelled: set[int] = field(default_factory=set)
 
     # -- time ----------------------------------------------------------------
     def now(self) -> float:
@@ -68,6 +76,8 @@ class Session(Probes):
         """Headers of a POST on the resource: the profile's own (e.g. Prefer: respond-async), plus an
         unknown Prefer token when ``prefer`` (RFC 7240 section 2: preferences are a list)."""
         headers = dict(self.log.profile.request_headers)
+        if "key-required" in self.log.expected:  # the target refuses POSTs without a key: each gets its own
+            headers[self.log.profile.idempotency_header] = new_key()
         if prefer:
             key = next((k for k in headers if k.lower() == "prefer"), "Prefer")
             headers[key] = f"{headers[key]}, {UNKNOWN_PREFER}" if key in headers else UNKNOWN_PREFER
@@ -75,9 +85,9 @@ class Session(Probes):
 
     async def send(self, kind: Kind, method: str, url: str, *, scenario: str, purpose: str,
                    process: int | None = None, expect: Expect | None = None, body: bytes | None = None,
-                   headers: dict[str, str] | None = None) -> Step:
+                   headers: dict[str, str] | None = None, role: str | None = None) -> Step:
         ex = await self.driver.request(method, url, purpose=purpose, body=body, headers=headers, process=process)
-        return self.log.add(Step(kind, ex, scenario, process, expect))
+        return self.log.add(Step(kind, ex, scenario, process, expect, role=role))
 
     def terminated(self, pid: int) -> bool:
         view = self.last_view.get(pid)
@@ -287,7 +297,7 @@ class Session(Probes):
         if self.stuck:
             return False
         p = self.current
-        if p is None or self.terminated(p.id):
+        if p is None or self.terminated(p.id) or p.id in self.cancelled:
             return True
         if p.monitor is None:
             self.stuck = True

@@ -37,6 +37,7 @@ def assert_one_line(done: subprocess.CompletedProcess, status: int, *words: str)
     (["--profile", "ogc", "--pattern", "single"], ["--pattern", "offers only the multi pattern"]),
     (["--profile", "seed", "--profile-file", "x.toml"], ["--profile and --profile-file"]),
     (["--profile-file", "/nonexistent/api.toml"], ["--profile-file", "cannot read"]),
+    (["--expect", "teleport"], ["--expect", "unknown capability 'teleport'", "delete, idempotency-key"]),
 ])
 def test_bad_option_values_are_usage_errors(args, words, tmp_path):
     assert_one_line(suite(*args, cwd=tmp_path), 4, *words)

@@ -143,28 +143,37 @@ def _css(word: str) -> str:
     return word if word in known else "unknown"
 
 
-def _idempotence(report: dict[str, Any], reqs: list[dict[str, Any]]) -> dict[str, Any]:
-    rows = []
+def _idempotence(report: dict[str, Any], reqs: list[dict[str, Any]],
+                 exchanges: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    """The answer to the seed's question: the sentence, the capabilities, the matrix with its evidence."""
     observed = report.get("idempotence")
-    if isinstance(observed, dict):
-        for key, value in observed.items():
-            if isinstance(value, dict):
-                verdict = value.get("verdict")
-                summary = value.get("summary")
-                extra = {k: v for k, v in value.items() if k not in ("verdict", "summary")}
-                if summary is None and extra:
-                    summary = json.dumps(extra, sort_keys=True, default=str)
-            else:
-                verdict, summary = None, value
-            rows.append({
-                "key": visible(key),
-                "title": visible(str(key).replace("_", " ")),
-                "verdict": visible(verdict) if verdict is not None else "",
-                "verdict_css": _css(str(verdict)),
-                "summary": visible(summary if isinstance(summary, str) else json.dumps(summary, default=str)),
-            })
+    observed = observed if isinstance(observed, dict) else {}
+    rows = []
+    for row in observed.get("matrix") or []:
+        if not isinstance(row, dict):
+            continue
+        seqs = [seq for seq in row.get("evidence") or [] if isinstance(seq, int)]
+        effect = str(row.get("effect") or "")
+        rows.append({
+            "request": visible(row.get("request")),
+            "effect": visible(effect),
+            "effect_css": _EFFECT_CSS.get(effect, "unknown"),
+            "summary": visible(row.get("summary")),
+            "evidence": [exchange_view(exchanges[seq]) for seq in seqs if seq in exchanges],
+        })
+    caps = [
+        {"label": visible(c.get("label")), "found": visible(c.get("found")), "declared": bool(c.get("declared"))}
+        for c in observed.get("capabilities") or [] if isinstance(c, dict)
+    ]
     related = [r for r in reqs if r["group"] == "idempotence"]
-    return {"rows": rows, "requirements": related}
+    return {"answer": visible(observed.get("answer") or ""), "capabilities": caps, "rows": rows,
+            "requirements": related}
+
+
+#: badge colours of the matrix's effects (a fixed vocabulary; anything else is "unknown")
+_EFFECT_CSS = {"one effect": "pass", "no effect": "pass", "a new effect each time": "info", "refused": "warn",
+               "changes state": "fail", "not supported": "not-applicable", "not offered here": "not-applicable",
+               "not observed": "inconclusive"}
 
 
 def _options(report: dict[str, Any]) -> list[tuple[str, str]]:
@@ -216,7 +225,7 @@ def context(report: dict[str, Any]) -> dict[str, Any]:
         "charts": charts,
         "omitted": omitted,
         "process_count": len(report.get("processes") or []),
-        "idempotence": _idempotence(report, reqs),
+        "idempotence": _idempotence(report, reqs, exchanges),
         "options": _options(report),
         "exchange_count": len(exchanges),
     }

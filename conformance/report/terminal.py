@@ -36,5 +36,8 @@ def verdict_line(report: dict[str, Any]) -> str:
 def summary_lines(report: dict[str, Any]) -> list[str]:
     """Lines for the end of a pytest run: problems first, the verdict last."""
     lines = [requirement_line(req) for req in model.problems(report.get("requirements") or [])]
+    answer = (report.get("idempotence") or {}).get("answer") if isinstance(report.get("idempotence"), dict) else None
+    if answer:
+        lines.append(shorten(f"idempotent? {visible(answer)}", 400))
     lines.append(verdict_line(report))
     return lines

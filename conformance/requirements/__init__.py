@@ -50,6 +50,8 @@ class Requirement:
     patterns: frozenset[str] = BOTH
     implemented: bool = True
     applies: Applies | None = None
+    #: the optional capability it judges, as --expect names it (declared: its violations fail)
+    capability: str | None = None
 
     def not_applicable(self, profile: "Profile") -> str | None:
         """Why this requirement does not carry over to ``profile`` (its own declaration first), or None."""
@@ -58,7 +60,7 @@ class Requirement:
     @property
     def can_fail(self) -> bool:
         """Whether some target behaviour makes this requirement fail or warn."""
-        return self.implemented and self.level not in (Level.INFO, Level.MAY)
+        return self.implemented and self.level is not Level.INFO and (self.level is not Level.MAY or bool(self.capability))
 
     @property
     def group(self) -> str:
@@ -71,12 +73,13 @@ GROUPS = ("accept", "monitor", "product", "single", "multi", "safety", "idempote
 
 def requirement(
     id: str, level: Level, *, statement: str, rationale: str, source: str, patterns: frozenset[str] = BOTH,
-    implemented: bool = True, applies: Applies | None = None,
+    implemented: bool = True, applies: Applies | None = None, capability: str | None = None,
 ) -> Callable[[Check], Check]:
     def register(check: Check) -> Check:
         if id in REGISTRY:
             raise ValueError(f"duplicate requirement {id}")
-        REGISTRY[id] = Requirement(id, level, statement, rationale, source, check, patterns, implemented, applies)
+        REGISTRY[id] = Requirement(id, level, statement, rationale, source, check, patterns, implemented, applies,
+                                   capability)
         return check
 
     return register

@@ -47,6 +47,8 @@ def malformed_body(log: Log) -> Finding:
 )
 def method_405(log: Log) -> Finding:
     probes = [s for s in log.of(Kind.METHOD) if s.ex.status is not None]
+    # a cancel or PUT the target does not offer says so with 405 too (the idempotence probes)
+    probes += [s for s in log.of(Kind.CANCEL, Kind.PUT) if s.role in ("first", "create") and s.ex.status == 405]
     if not probes:
         return unseen("no method probe got an answer")
     judged, bad = [], []

@@ -264,3 +264,44 @@ def polled(*looks: tuple, pattern: str = "single") -> Log:
     for args, kw in looks:
         b.poll(pid, *args, **kw)
     return b.log
+
+
+class ProbeBuilder(LogBuilder):
+    """A LogBuilder that also records the idempotence probes (conformance.capabilities) as they do."""
+
+    def role(self, step: Step, role: str) -> Step:
+        step.role = role
+        return step
+
+    def cancel(self, pid: int, role: str = "first", *, status: int | None = 204, allow: str | None = None,
+               body: Any = b"", **kw) -> Step:
+        headers = [("Allow", allow)] if allow else []
+        step = self.exchange(Kind.CANCEL, "DELETE", self.monitor_of(pid), status=status, body=body, headers=headers,
+                             process=pid, scenario="cancel", **kw)
+        return self.role(step, role)
+
+    def look(self, kind: Kind, pid: int, role: str, state: str | None = "running", progress: Any = None, *,
+             status: int = 200, **kw) -> Step:
+        """A probe's own look at a process (not a monitor poll)."""
+        body: Any = b""
+        if status == 200:
+            body = {"state": state, **({"progress": progress} if progress is not None else {})}
+        step = self.exchange(kind, "GET", self.monitor_of(pid), status=status, body=body, process=pid, **kw)
+        return self.role(step, role)
+
+    def keyed(self, role: str, *, status: int | None = 202, monitor: str | None = "/process",
+              key: str | None = "k1", body: Any = DEFAULT, **kw) -> Step:
+        if body is DEFAULT:
+            body = {"monitor": monitor} if status is not None and 200 <= status < 300 else b""
+        request_headers = [("Content-Type", JSON)] + ([("Idempotency-Key", key)] if key else [])
+        step = self.exchange(Kind.KEYED, "POST", RESOURCE, status=status, body=body, request_headers=request_headers,
+                             request_body=REQUEST_BODY, scenario="idempotency-key", **kw)
+        return self.role(step, role)
+
+    def put(self, role: str, url: str = "/process/mine", *, status: int | None = 201, body: Any = DEFAULT,
+            **kw) -> Step:
+        if body is DEFAULT:
+            body = {"monitor": url} if status is not None and 200 <= status < 300 else b""
+        step = self.exchange(Kind.PUT, "PUT", url, status=status, body=body, request_headers=[("Content-Type", JSON)],
+                             request_body=REQUEST_BODY, scenario="put", **kw)
+        return self.role(step, role)

@@ -4,11 +4,11 @@ from conformance.outcomes import Level, Outcome
 from conformance.requirements import REGISTRY
 
 from . import test_accept, test_errors_http, test_idempotence, test_monitor, test_multi, test_product, test_safety
-from . import test_dialects, test_single
+from . import test_capabilities, test_dialects, test_single
 
 MODULES = (test_accept, test_monitor, test_product, test_single, test_multi, test_safety, test_errors_http,
-           test_idempotence, test_dialects)
-SOFT = (Level.SHOULD, Level.SHOULD_IF_SUPPORTED, Level.MAY)
+           test_idempotence, test_capabilities, test_dialects)
+SOFT = (Level.SHOULD, Level.SHOULD_IF_SUPPORTED, Level.SHOULD_IF_REQUIRED, Level.MAY)
 
 
 def outcomes_by_requirement():
@@ -26,11 +26,13 @@ def test_every_requirement_has_examples():
         got = seen[rid]
         if not req.implemented:
             want = {Outcome.NOT_APPLICABLE}
-        elif req.level is Level.INFO or req.level is Level.MAY:
+        elif req.level is Level.INFO or (req.level is Level.MAY and not req.capability):
             want = {Outcome.INFO}
+        elif req.capability and req.level in SOFT:
+            want = {Outcome.PASS, Outcome.FAIL}  # declared (--expect): a broken promise fails
         else:
             want = {Outcome.PASS, Outcome.WARN if req.level in SOFT else Outcome.FAIL}
-        if req.implemented and req.level is not Level.MAY:
+        if req.implemented and (req.level is not Level.MAY or req.capability):
             # unseen, or not applicable in the other pattern / without the capability
             if not got & {Outcome.INCONCLUSIVE, Outcome.NOT_APPLICABLE}:
                 missing.append(f"{rid}: no inconclusive or not-applicable example")
@@ -40,9 +42,11 @@ def test_every_requirement_has_examples():
 
 
 def test_soft_levels_never_fail():
+    """Unless the user declared the capability they judge (--expect): then its requirements are promises."""
     for module in MODULES:
         for case in module.CASES:
-            if REGISTRY[case.rid].level in SOFT:
+            req = REGISTRY[case.rid]
+            if req.level in SOFT and not (req.capability and req.capability in case.make().expected):
                 assert case.expected is not Outcome.FAIL, case.name
 
 

@@ -107,11 +107,6 @@ def no_method_probe():
 
 @example("errors/no-5xx", NA)
 @example("errors/problem-json", NA)
-@example("idempotence/delete", NA)
-@example("idempotence/key-replay", NA)
-@example("idempotence/key-mismatch", NA)
-@example("idempotence/key-concurrent", NA)
-@example("idempotence/put-create", NA)
 def pending_checks_never_pass():
     b = LogBuilder()
     b.lifecycle()

@@ -212,10 +212,21 @@ def make_report(*, pattern: str = "single", failing: bool = True, strict: bool =
         "exchanges": _exchanges(),
         "processes": procs,
         "idempotence": {
-            "post_in_flight": {"verdict": "idempotent", "summary": "a second POST in flight got 409; one process"},
-            "post_after_termination": {"verdict": "not idempotent", "summary": "a new process started"},
-            "delete": {"verdict": "not-applicable", "summary": "405 Allow: " + IMG},
-            "head": {"summary": "HEAD matched GET" + CONTROL},
-            "idempotency_key": {"verdict": "pass", "summary": "same monitor on replay", "replays": 3},
+            "answer": "Yes: on this target a POST repeated with the same Idempotency-Key had the effect of one" + CONTROL,
+            "capabilities": [
+                {"capability": "delete", "label": "DELETE cancels", "found": "no", "declared": False},
+                {"capability": "idempotency-key", "label": "Idempotency-Key honoured", "found": "yes",
+                 "declared": True},
+            ],
+            "matrix": [
+                {"request": "POST while a process is in flight", "effect": "one effect",
+                 "summary": "a second POST in flight got 409; one process", "evidence": [2]},
+                {"request": "POST after the process ended", "effect": "a new effect each time",
+                 "summary": "a new process started", "evidence": []},
+                {"request": "DELETE to cancel, repeated", "effect": "not supported", "summary": "405 Allow: " + IMG,
+                 "evidence": [1]},
+                {"request": "HEAD of monitors and products", "effect": "no effect", "summary": "HEAD matched GET" + CONTROL,
+                 "evidence": []},
+            ],
         },
     }

@@ -9,7 +9,8 @@ from .sample import make_report
 def test_one_line_per_problem_then_verdict() -> None:
     lines = summary_lines(make_report())
     assert lines[0] == "FAIL  accept/status-202  expected 202, got 200"
-    assert [line.split()[0] for line in lines[:-1]] == ["FAIL", "FAIL", "ERROR", "WARN", "WARN", "INCONCLUSIVE"]
+    assert [line.split()[0] for line in lines[:-2]] == ["FAIL", "FAIL", "ERROR", "WARN", "WARN", "INCONCLUSIVE"]
+    assert lines[-2].startswith("idempotent? Yes: on this target")  # the seed's question, answered
     assert lines[-1].startswith("error: 2 fail, 1 error, 2 warn, 1 inconclusive")
     assert "http://127.0.0.1:8000/resource, single" in lines[-1]
 
@@ -27,6 +28,6 @@ def test_message_with_newlines_stays_on_one_line() -> None:
     assert summary_lines(report)[0] == "FAIL  accept/status-202  a\\nb\\rc"
 
 
-def test_passing_report_has_only_the_verdict() -> None:
+def test_passing_report_has_only_the_answer_and_the_verdict() -> None:
     lines = summary_lines(make_report(failing=False))
-    assert len(lines) == 1 and lines[0].startswith("conformant: ")
+    assert len(lines) == 2 and lines[0].startswith("idempotent? ") and lines[1].startswith("conformant: ")

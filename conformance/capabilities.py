@@ -1,0 +1,289 @@
+"""The idempotence probes: cancel, Idempotency-Key and PUT, each run whether or not the user declared it.
+
+Each probe first finds out whether the target has the capability (a cancel answered 405, a replayed key
+that starts a second process, a PUT answered 405 say it does not) and then gathers what the
+``idempotence/*`` checks judge. Steps carry a ``role`` naming which request of the probe they were.
+The looks a probe takes at its own processes between its requests are probe steps too (not monitor
+polls): a process a repeated request restarted is the probe's finding, not a monitor's misbehaviour.
+
+Every probe leaves the target clean for what follows: the processes it started are cancelled or
+followed to their end (single pattern: the resource is idle again, or the session knows it is stuck).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+from typing import Callable
+
+from .model import State
+from .observations import Expect, Kind, ProcessRecord, Step
+from .profiles import MonitorView
+from .session import Session, new_key
+from .waits import Backoff, retry_after_seconds
+
+#: process roles (ProcessRecord.role) the checks read
+CANCELLED, BYSTANDER = "cancelled", "bystander"
+
+
+def _2xx(step: Step) -> bool:
+    return step.ex.status is not None and 200 <= step.ex.status < 300
+
+
+def other_body(body: bytes) -> bytes:
+    """A payload that differs from ``body`` but stays as plausible (an object gains one member)."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return body + b" "
+    marker = f"conformance-{secrets.token_hex(4)}"
+    if isinstance(data, dict):
+        data = {**data, "conformance_variant": marker}
+    elif isinstance(data, list):
+        data = [*data, marker]
+    else:
+        data = {"value": data, "conformance_variant": marker}
+    return json.dumps(data).encode()
+
+
+async def _look(s: Session, kind: Kind, p: ProcessRecord, scenario: str, role: str, purpose: str) -> Step:
+    """GET the monitor of ``p`` as a probe step (read with the profile like a poll)."""
+    return await s.send(kind, "GET", p.monitor, scenario=scenario, process=p.id, purpose=purpose, role=role)
+
+
+async def _look_until(s: Session, kind: Kind, p: ProcessRecord, scenario: str, role: str, purpose: str,
+                      done: Callable[[Step], bool], give_up: float) -> Step:
+    """Look at ``p`` (as probe steps) until ``done`` holds for a look, the look fails, or ``give_up``
+    (monotonic time) or the budget is reached; Retry-After-aware. Returns the last look."""
+    backoff = Backoff()
+    while True:
+        step = await _look(s, kind, p, scenario, role, purpose)
+        if step.ex.status is None or done(step) or s.now() >= give_up or s.budget_left() <= 0:
+            return step
+        await s.sleep(min(backoff.next(retry_after_seconds(step.ex.header("retry-after"))), give_up - s.now()))
+
+
+def _view(s: Session, step: Step) -> MonitorView | None:
+    return s.log.monitor_view(step) if _2xx(step) else None
+
+
+async def _advance(s: Session, kind: Kind, p: ProcessRecord, scenario: str, purpose: str) -> None:
+    """Until ``p`` is running with some progress, or ended: a repeat sent then can show a restart as a
+    step back."""
+    def advanced(step: Step) -> bool:
+        view = _view(s, step)
+        return view is None or view.state is State.TERMINATED or (
+            view.state is State.RUNNING and (view.progress is None or view.progress > 0))
+
+    await _look_until(s, kind, p, scenario, "look", purpose, advanced, p.accepted_at + s.cfg.deadline)
+
+
+def _ended_or_gone(s: Session, step: Step) -> bool:
+    view = _view(s, step)
+    return step.ex.status in s.log.profile.unknown_statuses or (view is not None and view.state is State.TERMINATED)
+
+
+async def _watch(s: Session, p: ProcessRecord, scenario: str, role: str, purpose: str) -> Step:
+    """Until the monitor is gone or shows the process ended: after a cancel (which may take a moment),
+    or at a bystander."""
+    return await _look_until(s, Kind.CANCEL, p, scenario, role, purpose, lambda step: _ended_or_gone(s, step),
+                             s.now() + s.cfg.deadline)
+
+
+async def _cancel(s: Session, p: ProcessRecord, scenario: str, role: str) -> Step:
+    cancel = s.log.profile.cancel
+    assert cancel is not None and p.monitor is not None
+    return await s.send(Kind.CANCEL, cancel.method, cancel.target(p.monitor), scenario=scenario, process=p.id,
+                        role=role, purpose=f"{cancel.method} to cancel the process ({role})",
+                        body=b"{}" if cancel.method == "POST" else None,
+                        headers={"Content-Type": "application/json"} if cancel.method == "POST" else None)
+
+
+async def cancel_probe(s: Session) -> None:
+    """Cancel a process in flight, repeat the cancel, and see what became of it (and, multi, of a
+    bystander; single, whether the resource takes a new POST)."""
+    cancel, scenario = s.log.profile.cancel, "cancel"
+    if cancel is None:
+        return
+    p = await s.start(scenario)
+    if p is None:
+        return
+    bystander = await s.start(scenario) if s.log.pattern == "multi" else None
+    if bystander is not None:  # looked at as a probe step: what the cancel did to it is this probe's finding
+        bystander.role = BYSTANDER
+        await _look(s, Kind.CANCEL, bystander, scenario, BYSTANDER, "the other process, before the cancel")
+    await s.poll(p, scenario, "look right before the cancel")
+    first = await _cancel(s, p, scenario, "first")
+    if first.ex.status not in cancel.first:
+        # no cancel here (or a broken one): the processes run on; wait for them as usual
+        await asyncio.gather(*(s.follow(q, scenario) for q in (p, bystander) if q is not None))
+        return
+    p.role = CANCELLED
+    s.cancelled.add(p.id)
+    await _cancel(s, p, scenario, "repeat")
+    await _watch(s, p, scenario, "after", "look at the process after the cancel")
+    await _cancel(s, p, scenario, "repeat")
+    await _look(s, Kind.CANCEL, p, scenario, "after", "look again after the repeated cancel: never a restart")
+    if bystander is not None:
+        await _watch(s, bystander, scenario, BYSTANDER, "the other process: expect it to go on to its own end")
+    if s.log.pattern == "single":
+        await _post_after_cancel(s, scenario)
+
+
+async def _post_after_cancel(s: Session, scenario: str) -> None:
+    """Single pattern: the resource must take a new POST once the cancelled process is gone or ended.
+    Refusals are retried (Retry-After-aware) until the deadline, so the run goes on either way."""
+    backoff = Backoff(first=0.05, cap=1.0)
+    give_up = s.now() + s.cfg.deadline
+    while True:
+        step = await s.send(Kind.POST, "POST", s.cfg.target_url, scenario=scenario, expect=Expect.AFTER_CANCEL,
+                            purpose="POST after the cancelled process is gone: expect acceptance",
+                            body=s.cfg.body, headers=s.post_headers())
+        if _2xx(step):
+            q = s.adopt(step, scenario)
+            if q is not None:
+                await s.follow(q, scenario)
+            return
+        if step.ex.status != s.log.profile.conflict_status or s.now() >= give_up or s.budget_left() <= 0:
+            if step.ex.status == s.log.profile.conflict_status:
+                s.stuck = True
+                s.note("the resource still refused POSTs a deadline after its process was cancelled; later "
+                       "single-pattern scenarios were skipped")
+            return
+        await s.sleep(min(backoff.next(retry_after_seconds(step.ex.header("retry-after"))), give_up - s.now()))
+
+
+async def _keyed(s: Session, key: str | None, body: bytes, scenario: str, role: str, purpose: str,
+                 process: int | None = None) -> Step:
+    headers = s.post_headers()
+    name = s.log.profile.idempotency_header
+    headers.pop(name, None)
+    if key is not None:
+        headers[name] = key
+    return await s.send(Kind.KEYED, "POST", s.cfg.target_url, scenario=scenario, purpose=purpose, role=role,
+                        body=body, headers=headers, process=process)
+
+
+def _adopt_new(s: Session, step: Step, known: set[str | None], scenario: str) -> ProcessRecord | None:
+    """Follow what an accepted probe request started when it names a monitor not seen in the probe yet."""
+    if not _2xx(step):
+        return None
+    monitor = s.log.accept_view(step).monitor
+    if monitor in known:
+        return None
+    known.add(monitor)
+    return s.adopt(step, scenario)
+
+
+async def key_probe(s: Session) -> None:
+    """Idempotency-Key: an original keyed POST; its replay while the process is in flight and again after
+    its end; the key with another payload (single pattern: on the idle resource, so that a refusal cannot
+    be the resource being busy); and one key in a burst of simultaneous POSTs."""
+    scenario = "idempotency-key"
+    if s.log.pattern == "single" and not await s.ensure_idle():
+        return
+    key = new_key()
+    original = await _keyed(s, key, s.cfg.body, scenario, "original", "POST with an idempotency key")
+    if not _2xx(original):
+        return
+    p = s.adopt(original, scenario)
+    known = {s.log.accept_view(original).monitor}
+    started = [q for q in [p] if q is not None]
+    pid = p.id if p else None
+    if p is not None:
+        await _advance(s, Kind.KEYED, p, scenario, "look at the process before the replay")
+    replay = await _keyed(s, key, s.cfg.body, scenario, "replay", "the same POST with the same key: expect the "
+                          "original response", process=pid)
+    started += [q for q in [_adopt_new(s, replay, known, scenario)] if q is not None]
+    if p is not None:
+        await _look(s, Kind.KEYED, p, scenario, "look", "look at the process after the replay")
+        await _ended(s, p, scenario)
+        late = await _keyed(s, key, s.cfg.body, scenario, "replay", "the same POST with the same key after the "
+                            "process ended: expect the original response, and nothing started", process=pid)
+        started += [q for q in [_adopt_new(s, late, known, scenario)] if q is not None]
+        after = await _look(s, Kind.KEYED, p, scenario, "look", "look at the process after the late replay: "
+                            "still ended")
+        if _2xx(late) and (view := _view(s, after)) is not None and view.state is not State.TERMINATED:
+            # the same monitor shows a process in flight again: the replay started one; follow it
+            started += [q for q in [s.adopt(late, scenario)] if q is not None]
+    if s.log.pattern == "single":
+        await asyncio.gather(*(s.follow(q, scenario) for q in started if q is not p))
+        started = [p] if p is not None else []
+        if not await s.ensure_idle():
+            return
+    mismatch = await _keyed(s, key, other_body(s.cfg.body), scenario, "mismatch",
+                            "the same key with another payload: expect 422")
+    started += [q for q in [_adopt_new(s, mismatch, known, scenario)] if q is not None]
+    await asyncio.gather(*(s.follow(q, scenario) for q in started))
+    if s.log.pattern == "single" and not await s.ensure_idle():
+        return
+    shared = {**s.post_headers(), s.log.profile.idempotency_header: new_key()}
+    burst = await s.burst(scenario, None, kind=Kind.KEYED, headers=shared, role="concurrent")
+    known = set()
+    started = [q for q in (_adopt_new(s, st, known, scenario) for st in burst) if q is not None]
+    await asyncio.gather(*(s.follow(q, scenario) for q in started))
+
+
+async def _ended(s: Session, p: ProcessRecord, scenario: str) -> None:
+    """Until ``p`` ended; the session learns of the end, so the single-pattern resource counts as idle."""
+    step = await _look_until(s, Kind.KEYED, p, scenario, "look", "look at the process until it ended",
+                             lambda st: (v := _view(s, st)) is not None and v.state is State.TERMINATED,
+                             p.accepted_at + s.cfg.deadline)
+    view = _view(s, step)
+    if view is not None and view.state is State.TERMINATED:
+        s.last_view[p.id] = view
+
+
+async def key_missing_probe(s: Session) -> None:
+    """Where the user says keys are required: a POST without one must be refused (and start nothing)."""
+    scenario = "idempotency-key"
+    if "key-required" not in s.log.expected:
+        return
+    if s.log.pattern == "single" and not await s.ensure_idle():
+        return
+    step = await _keyed(s, None, s.cfg.body, scenario, "missing", "POST without the required key: expect 400")
+    p = s.adopt(step, scenario)
+    if p is not None:
+        await s.follow(p, scenario)
+
+
+async def put_probe(s: Session) -> None:
+    """PUT on a monitor URI of the suite's choosing: create, repeat identically, then another body."""
+    put, scenario = s.log.profile.put, "put"
+    if put is None or s.log.pattern not in ("multi",):
+        return
+    known = next((q.monitor for q in s.log.processes.values() if q.monitor), None)
+    if known is None:
+        return
+    url = put.target(known, f"conformance-{secrets.token_hex(8)}")
+    headers = {"Content-Type": "application/json"}
+
+    async def send(role: str, body: bytes, purpose: str, pid: int | None = None) -> Step:
+        return await s.send(Kind.PUT, "PUT", url, scenario=scenario, role=role, body=body, headers=headers,
+                            purpose=purpose, process=pid)
+
+    create = await send("create", s.cfg.body, "PUT on a client-chosen monitor URI: expect a process (201/202)")
+    if not _2xx(create):
+        return
+    monitor = s.log.accept_view(create).monitor or url
+    p = s.log.new_process(scenario, create, monitor)
+    p.deadline = s.cfg.deadline
+    await _advance(s, Kind.PUT, p, scenario, "look at the process before the repeated PUT")
+    await send("repeat", s.cfg.body, "the same PUT again: expect no second process", p.id)
+    await _look(s, Kind.PUT, p, scenario, "look", "look at the process after the repeated PUT")
+    await send("other", other_body(s.cfg.body), "another body for the same URI: expect a refusal", p.id)
+    await _look(s, Kind.PUT, p, scenario, "look", "look at the process after the other PUT")
+    await s.follow(p, scenario)
+
+
+async def run(s: Session) -> None:
+    """Every idempotence probe: one after the other in the single pattern, side by side in the multi."""
+    if s.log.pattern == "multi":
+        # the cancel probe runs beside no burst: a target that gives two simultaneous POSTs one monitor
+        # (multi/distinct-monitors) would otherwise see the cancel remove a process the suite follows
+        await asyncio.gather(cancel_probe(s), put_probe(s))
+        await asyncio.gather(key_probe(s), key_missing_probe(s))
+    else:
+        for probe in (cancel_probe, key_probe, key_missing_probe, put_probe):
+            await probe(s)
