@@ -27,6 +27,7 @@ class Kind(str, Enum):
     METHOD = "method"  # a method the resource probably does not allow
     UNKNOWN = "unknown"  # GET of a monitor URI that was never handed out
     EARLY = "early"  # GET of a product URI known before the end, while the process was last seen in flight
+    FUZZ = "fuzz"  # a generated request that is odd but not certainly invalid (e.g. a wrong content type)
 
 
 class Expect(str, Enum):
@@ -78,6 +79,8 @@ class Log:
     processes: dict[int, ProcessRecord] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     hypothesis: dict | None = None
+    #: every exchange of the run, also those no step names (redirect hops): the driver's record
+    wire: list[Exchange] = field(default_factory=list)
     _accept_cache: dict[int, AcceptView] = field(default_factory=dict, repr=False)
     _monitor_cache: dict[int, MonitorView] = field(default_factory=dict, repr=False)
 
@@ -126,6 +129,12 @@ class Log:
         part.processes = {pid: p for pid, p in self.processes.items() if p.scenario == scenario}
         part._accept_cache, part._monitor_cache = self._accept_cache, self._monitor_cache
         return part
+
+    def traffic(self) -> list[Exchange]:
+        """Every exchange of the run, in order: the driver's record and every step's exchange."""
+        found = {ex.seq: ex for ex in self.wire}
+        found.update((s.seq, s.ex) for s in self.steps if s.seq not in found)
+        return [found[seq] for seq in sorted(found)]
 
     def step(self, seq: int) -> Step:
         for s in self.steps:

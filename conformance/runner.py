@@ -94,7 +94,7 @@ def run(cfg: RunConfig) -> dict:
     t0 = time.monotonic()
     driver = Driver(DriverConfig(cfg.target_url, cfg.headers, cfg.request_timeout, cfg.max_body_bytes,
                                  cfg.allowed_origins, budget=cfg.budget), t0)
-    log = Log(cfg.profile, cfg.pattern)
+    log = Log(cfg.profile, cfg.pattern, wire=driver.exchanges)
     session = Session(driver, log, SessionConfig(cfg.target_url, cfg.body, cfg.deadline, cfg.budget,
                                                  cfg.burst_size, cfg.race_rounds))
     loop = asyncio.new_event_loop()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 
+from . import fuzz
 from .observations import Expect, Kind
 from .requirements.safety import slowdown_limit, sparse_interval, sparse_verdict
 from .model import State
@@ -106,6 +107,7 @@ async def run_single(s: Session) -> None:
                 await s.follow(p, "race")
         if len(winners) != 1:
             break  # already decided; no need to spend another round
+    await fuzz.negative(s)
     await s.ensure_idle()
 
 
@@ -149,3 +151,4 @@ async def run_multi(s: Session) -> None:
     await _polling_rate_probe(s, prefer=True)
     # 4. a malformed POST
     await s.malformed("malformed")
+    await fuzz.negative(s)
