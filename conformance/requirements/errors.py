@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Callable
 
 from ..evidence import Exchange
 from ..observations import Expect, Kind, Log
 from ..outcomes import Level
-from ..profiles import Profile
-from . import Finding, ok, pending, requirement, unseen, violated
+from ..profiles import Profile, read_error
+from . import Finding, ok, requirement, unseen, violated
 
 MALFORMED_OK = (400, 415, 422)
 
@@ -126,10 +127,30 @@ def no_5xx(log: Log) -> Finding:
     return ok(f"none of the run's {len(answered)} answered requests got a 5xx{note}", [ex.seq for ex in excused])
 
 
-pending(
+@requirement(
     "errors/problem-json", Level.SHOULD,
-    statement="Error responses use application/problem+json, with 'status' equal to the HTTP status.",
-    rationale="One machine-readable error format lets clients handle every error the same way.",
-    source="RFC 9457 sections 3 and 3.1.2",
-    reason="problem-details checks are a later issue",
+    statement="Error responses (4xx and 5xx with content) use the dialect's error format: its media type, a body "
+    "valid against its error schema, and, where the format repeats the HTTP status, the same status (seed and "
+    "OGC: application/problem+json with 'status'; Azure: {'error': {'code', 'message'}}; Google: "
+    "google.rpc.Status with 'error.code').",
+    rationale="One machine-readable error format lets a client handle every error the same way, and report "
+    "it; an HTML error page or a bare string leaves it guessing what went wrong.",
+    source="RFC 9457 sections 3 and 3.1.2; Azure REST API guidelines (rest-error-response-body-structure); "
+    "Google AIP-193 (errors, HTTP/JSON representation); OGC API - Processes 1.0 (exceptions as problem details)",
 )
+def problem_json(log: Log) -> Finding:
+    # HEAD has no content by definition; an error without content is single/conflict-explained's (409) or no
+    # one's: this requirement judges the format of the content that is sent
+    judged = [ex for ex in log.traffic() if ex.ok and ex.status >= 400 and ex.method != "HEAD" and ex.response_body]
+    if not judged:
+        return unseen("no error response with content was received")
+    bad = [(ex, why) for ex in judged if (why := read_error(log.profile, ex))]
+    if bad:
+        ex, why = bad[0]
+        return violated(
+            f"{len(bad)} of {len(judged)} error responses are not in the dialect's error format",
+            expected=f"{' or '.join(sorted(log.profile.error_media_types))} valid against "
+            f"{Path(log.profile.error_schema).name}",
+            observed=f"{ex.summary()}: {'; '.join(why)}", evidence=[e.seq for e, _ in bad],
+        )
+    return ok(f"{len(judged)} error responses are in the dialect's error format", [ex.seq for ex in judged[:5]])

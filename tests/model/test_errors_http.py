@@ -107,7 +107,6 @@ def no_method_probe():
     return LogBuilder().log
 
 
-@example("errors/problem-json", NA)
 @example("idempotence/delete", NA)
 @example("idempotence/key-replay", NA)
 @example("idempotence/key-mismatch", NA)
