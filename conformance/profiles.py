@@ -212,6 +212,8 @@ class Profile:
     error_status_member: str | None = None
     #: statuses whose error body the dialect writes as plain text (the seed's 409)
     error_text_statuses: frozenset[int] = frozenset()
+    #: JSON Schema of a valid POST body (the OpenAPI description's request body)
+    request_schema: str = "request.schema.json"
     #: requirement ID -> why it does not carry over to this dialect
     not_applicable: Mapping[str, str] = field(default_factory=dict)
     path: str | None = None
@@ -441,6 +443,7 @@ def from_data(data: Mapping[str, Any], path: str | None = None) -> Profile:
         error_media_types=frozenset(errors.get("media_types", ("application/problem+json",))),
         error_status_member=errors.get("status_member"),
         error_text_statuses=frozenset(errors.get("text", ())),
+        request_schema=schema_ref(data.get("request", {}).get("schema", "request.schema.json")),
         not_applicable=dict(data.get("not_applicable", {})),
         path=path,
     )
