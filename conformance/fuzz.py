@@ -18,9 +18,12 @@ sends anything else; that acceptance is the finding (of ``errors/malformed-body`
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
+from . import schemas
 from .observations import Kind, Step
+from .profiles import parse_json
 from .session import Session
 
 JSON = "application/json"
@@ -80,7 +83,64 @@ async def send_case(s: Session, case: Case, scenario: str = "fuzz") -> Step | No
     return step
 
 
+def _encode(body: object) -> bytes:
+    if isinstance(body, bytes):
+        return body
+    try:
+        return json.dumps(body, allow_nan=False).encode()
+    except (TypeError, ValueError):
+        return str(body).encode("utf-8", "replace")
+
+
+def generated_bodies(profile, pattern: str, target_url: str, n: int) -> list[bytes]:
+    """Up to ``n`` distinct POST bodies that schemathesis generates as invalid for the resource (its
+    negative mode, from the OpenAPI description of ``profile``'s pattern), each checked against the
+    profile's request schema: only bodies that are certainly invalid are kept.
+
+    Only the body is taken from a generated case: the headers and query are the profile's own, so that
+    a case schemathesis made negative by dropping a required header (OGC's Prefer) or query parameter
+    (Azure's api-version) cannot pass for a malformed body the target wrongly accepted. schemathesis'
+    own checks are not used as verdicts (see the README: they read a 202 as a finished operation)."""
+    if n <= 0:
+        return []
+    import schemathesis
+    from hypothesis import HealthCheck, Phase, given, settings
+    from schemathesis.generation import GenerationMode
+
+    from .openapi import document
+
+    doc = document(profile, pattern, target_url=target_url)
+    path = next(iter(doc["paths"]))
+    operation = schemathesis.openapi.from_dict(doc)[path]["POST"]
+    found: dict[bytes, None] = {}
+
+    @settings(max_examples=max(4 * n, 10), database=None, deadline=None, derandomize=True,
+              suppress_health_check=list(HealthCheck), phases=[Phase.generate])
+    @given(operation.as_strategy(generation_mode=GenerationMode.NEGATIVE))
+    def collect(case) -> None:
+        if len(found) >= n:
+            return
+        raw = _encode(case.body)
+        value, why = parse_json(raw)
+        if why or schemas.errors(profile.request_schema, value):
+            found.setdefault(raw)
+
+    collect()
+    return list(found)
+
+
 async def negative(s: Session, scenario: str = "fuzz") -> None:
     """The fixed negative cases, then the generated ones (within --fuzz-examples and the budget)."""
     for case in FIXED:
         await send_case(s, case, scenario)
+    try:
+        bodies = generated_bodies(s.log.profile, s.log.pattern, s.cfg.target_url, s.cfg.fuzz_examples)
+    except Exception as exc:  # schemathesis could not read the description: say so, never crash the run
+        s.note(f"negative fuzzing was skipped: schemathesis could not generate from the OpenAPI description ({exc})")
+        return
+    for i, body in enumerate(bodies, start=1):
+        case = Case(f"generated-{i}", Kind.MALFORMED, "POST", "resource", body, JSON,
+                    f"POST a body schemathesis generated as invalid for the resource ({i} of {len(bodies)}): "
+                    "expect 400/415/422")
+        if await send_case(s, case, scenario) is None:
+            break

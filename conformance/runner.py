@@ -35,6 +35,7 @@ class RunConfig:
     strict: bool = False
     bundled: bool = False
     label: str | None = None
+    fuzz_examples: int = 20
 
     def public_options(self) -> dict:
         """Options as they appear in reports (no header values: they may be credentials)."""
@@ -96,7 +97,7 @@ def run(cfg: RunConfig) -> dict:
                                  cfg.allowed_origins, budget=cfg.budget), t0)
     log = Log(cfg.profile, cfg.pattern, wire=driver.exchanges)
     session = Session(driver, log, SessionConfig(cfg.target_url, cfg.body, cfg.deadline, cfg.budget,
-                                                 cfg.burst_size, cfg.race_rounds))
+                                                 cfg.burst_size, cfg.race_rounds, cfg.fuzz_examples))
     loop = asyncio.new_event_loop()
     stopped = None
     try:

@@ -86,3 +86,18 @@ def test_bad_usage_is_one_line(args, says):
     done = _cli(*args)
     assert done.returncode == 4 and says in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("name", ["seed", "ogc"])
+def test_generated_bodies_are_bounded_and_certainly_invalid(name):
+    from conformance import schemas
+    from conformance.fuzz import generated_bodies
+    from conformance.profiles import parse_json
+
+    profile = PROFILES[name]
+    bodies = generated_bodies(profile, profile.patterns[-1], "http://127.0.0.1:9/resource", 5)
+    assert 0 < len(bodies) <= 5 and len(set(bodies)) == len(bodies)
+    for raw in bodies:
+        value, why = parse_json(raw)
+        assert why or schemas.errors(profile.request_schema, value), raw
+    assert generated_bodies(profile, profile.patterns[-1], "http://127.0.0.1:9/resource", 0) == []
