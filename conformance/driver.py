@@ -164,17 +164,18 @@ class Driver(RawWire):
         self.exchanges.append(ex)
         return ex
 
-    def _headers(self, extra: dict[str, str] | None, body: bytes | None) -> list[tuple[str, str]]:
+    def _headers(self, extra: dict[str, str | None] | None, body: bytes | None) -> list[tuple[str, str]]:
         headers = [("User-Agent", USER_AGENT)]
         if body is not None:
             headers.append(("Content-Type", "application/json"))
-        for key, value in (extra or {}).items():
-            headers = [(k, v) for k, v in headers if k.lower() != key.lower()] + [(key, value)]
+        for key, value in (extra or {}).items():  # a value of None leaves the header out
+            headers = [(k, v) for k, v in headers if k.lower() != key.lower()]
+            headers += [(key, value)] if value is not None else []
         headers += list(self.config.headers)
         return headers
 
     async def request(self, method: str, url: str, *, purpose: str, body: bytes | None = None,
-                      headers: dict[str, str] | None = None, process: int | None = None) -> Exchange:
+                      headers: dict[str, str | None] | None = None, process: int | None = None) -> Exchange:
         hdrs = self._headers(headers, body)
         ex = self._new(method, url, hdrs, body, purpose, process)
         if self._not_sent(ex):

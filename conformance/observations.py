@@ -31,6 +31,7 @@ class Kind(str, Enum):
     CANCEL = "cancel"  # the cancel operation, and the looks at a process after it was cancelled
     KEYED = "keyed"  # a POST carrying an idempotency key (or, where keys are required, deliberately none)
     PUT = "put"  # PUT on a client-chosen monitor URI, and the looks at that process in between
+    FUZZ = "fuzz"  # a generated request that is odd but not certainly invalid (e.g. a wrong content type)
 
 
 class Expect(str, Enum):
@@ -89,6 +90,8 @@ class Log:
     hypothesis: dict | None = None
     #: capabilities the user declared the target has (--expect): "delete", "idempotency-key", ...
     expected: frozenset[str] = frozenset()
+    #: every exchange of the run, also those no step names (redirect hops): the driver's record
+    wire: list[Exchange] = field(default_factory=list)
     _accept_cache: dict[int, AcceptView] = field(default_factory=dict, repr=False)
     _monitor_cache: dict[int, MonitorView] = field(default_factory=dict, repr=False)
 
@@ -141,6 +144,12 @@ class Log:
         part.processes = {pid: p for pid, p in self.processes.items() if p.scenario == scenario}
         part._accept_cache, part._monitor_cache = self._accept_cache, self._monitor_cache
         return part
+
+    def traffic(self) -> list[Exchange]:
+        """Every exchange of the run, in order: the driver's record and every step's exchange."""
+        found = {ex.seq: ex for ex in self.wire}
+        found.update((s.seq, s.ex) for s in self.steps if s.seq not in found)
+        return [found[seq] for seq in sorted(found)]
 
     def step(self, seq: int) -> Step:
         for s in self.steps:

@@ -125,6 +125,7 @@ def run_pattern(config: pytest.Config, pattern: str) -> dict:
             headers=opts["header"], deadline=opts["deadline"], request_timeout=opts["request_timeout"],
             max_body_bytes=opts["max_body_bytes"], allowed_origins=opts["allow_origin"], budget=opts["budget"],
             burst_size=opts["burst_size"], hypothesis_examples=opts["hypothesis_examples"],
+            fuzz_examples=opts["fuzz_examples"],
             hypothesis_seed=opts["conformance_seed"], requirements=tuple(opts["requirements"]),
             expect=opts["expect"],
             strict=bool(opts["conformance_strict"]), bundled=bundled,

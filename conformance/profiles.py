@@ -251,6 +251,14 @@ class Profile:
     cancel: Cancel | None = None
     #: PUT on a client-chosen monitor URI, None where the dialect has no such operation
     put: PutCreate | None = None
+    #: media types of error bodies (errors/problem-json)
+    error_media_types: frozenset[str] = frozenset({"application/problem+json"})
+    #: member of an error body that, when present, equals the HTTP status (None: the format has none)
+    error_status_member: str | None = None
+    #: statuses whose error body the dialect writes as plain text (the seed's 409)
+    error_text_statuses: frozenset[int] = frozenset()
+    #: JSON Schema of a valid POST body (the OpenAPI description's request body)
+    request_schema: str = "request.schema.json"
     #: requirement ID -> why it does not carry over to this dialect
     not_applicable: Mapping[str, str] = field(default_factory=dict)
     path: str | None = None
@@ -405,6 +413,25 @@ def read_monitor(profile: Profile, ex: Exchange) -> MonitorView:
     )
 
 
+def read_error(profile: Profile, ex: Exchange) -> list[str]:
+    """How an error response departs from the dialect's error format (empty: it is in the format):
+    its media type, its body against the profile's error schema, and the member that repeats the
+    HTTP status. Plain text is in the format for the statuses the dialect writes as text."""
+    media = ex.media_type
+    if ex.status in profile.error_text_statuses and media == "text/plain":
+        return []
+    if media not in profile.error_media_types:
+        return [f"Content-Type {media or '(none)'}, not {' or '.join(sorted(profile.error_media_types))}"]
+    body, why = parse_json(ex.response_body)
+    if why:
+        return [why]
+    problems = schemas.errors(profile.error_schema, body)
+    member = profile.error_status_member
+    if member is not None and (value := lookup(body, member)) is not MISSING and value != ex.status:
+        problems.append(f"'{member}' is {value!r}, not the response's status {ex.status}")
+    return problems
+
+
 # -- building profiles from data (bundled TOML files and user files alike) ----------------
 
 def _place(data: Mapping[str, Any] | None) -> Place | None:
@@ -470,6 +497,10 @@ def from_data(data: Mapping[str, Any], path: str | None = None) -> Profile:
         key_missing_statuses=frozenset(errors.get("key_missing", (400,))),
         cancel=_operation(Cancel, data.get("cancel")),
         put=_operation(PutCreate, data.get("put")),
+        error_media_types=frozenset(errors.get("media_types", ("application/problem+json",))),
+        error_status_member=errors.get("status_member"),
+        error_text_statuses=frozenset(errors.get("text", ())),
+        request_schema=schema_ref(data.get("request", {}).get("schema", "request.schema.json")),
         not_applicable=dict(data.get("not_applicable", {})),
         path=path,
     )

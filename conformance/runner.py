@@ -37,6 +37,7 @@ class RunConfig:
     strict: bool = False
     bundled: bool = False
     label: str | None = None
+    fuzz_examples: int = 20
 
     def public_options(self) -> dict:
         """Options as they appear in reports (no header values: they may be credentials)."""
@@ -97,9 +98,9 @@ def run(cfg: RunConfig) -> dict:
     t0 = time.monotonic()
     driver = Driver(DriverConfig(cfg.target_url, cfg.headers, cfg.request_timeout, cfg.max_body_bytes,
                                  cfg.allowed_origins, budget=cfg.budget), t0)
-    log = Log(cfg.profile, cfg.pattern, expected=cfg.expect)
+    log = Log(cfg.profile, cfg.pattern, expected=cfg.expect, wire=driver.exchanges)
     session = Session(driver, log, SessionConfig(cfg.target_url, cfg.body, cfg.deadline, cfg.budget,
-                                                 cfg.burst_size, cfg.race_rounds))
+                                                 cfg.burst_size, cfg.race_rounds, cfg.fuzz_examples))
     loop = asyncio.new_event_loop()
     stopped = None
     try:

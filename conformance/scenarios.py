@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 
 from . import capabilities
+from . import fuzz
 from .observations import Expect, Kind
 from .requirements.safety import slowdown_limit, sparse_interval, sparse_verdict
 from .model import State
@@ -109,6 +110,7 @@ async def run_single(s: Session) -> None:
             break  # already decided; no need to spend another round
     # 5. cancel, Idempotency-Key and PUT: what the target offers, and whether repeating it changes anything
     await capabilities.run(s)
+    await fuzz.negative(s)
     await s.ensure_idle()
 
 
@@ -154,3 +156,4 @@ async def run_multi(s: Session) -> None:
     await s.malformed("malformed")
     # 5. cancel, Idempotency-Key and PUT: what the target offers, and whether repeating it changes anything
     await capabilities.run(s)
+    await fuzz.negative(s)

@@ -41,6 +41,7 @@ class SessionConfig:
     budget: float
     burst_size: int = 8
     race_rounds: int = 2
+    fuzz_examples: int = 20
 
 
 @dataclass

@@ -121,12 +121,17 @@ def _paired_get(log: Log, head) -> object | None:
     source="RFC 9110 section 9.3.2",
 )
 def head_matches_get(log: Log) -> Finding:
-    pairs = []
+    pairs, failed = [], []
     for head in log.of(Kind.HEAD):
         get = _paired_get(log, head)
         if get is not None and head.ex.status is not None and get.ex.status is not None:
-            pairs.append((head, get))
+            # a 5xx on either side is the server failing, not an answer about the resource: one defect,
+            # judged once, by errors/no-5xx
+            (failed if max(head.ex.status, get.ex.status) >= 500 else pairs).append((head, get))
     if not pairs:
+        if failed:
+            return unseen("every HEAD/GET pair had a 5xx on one side (errors/no-5xx judges those)",
+                          [s.seq for pair in failed for s in pair])
         return unseen("no HEAD was followed by a GET of the same URI")
     for head, get in pairs:
         if head.ex.status != get.ex.status:
