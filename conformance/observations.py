@@ -68,6 +68,8 @@ class ProcessRecord:
     deadline: float | None = None
     #: the product's URI where it is known before the end (from the acceptance, or the profile's template)
     product_uri: str | None = None
+    #: a part it plays in a probe beyond its scenario (e.g. "get-safe-fast": the polling-rate probe's dense side)
+    role: str | None = None
 
 
 @dataclass
