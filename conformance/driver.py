@@ -110,13 +110,17 @@ class Driver(RawWire):
             return f"{url!r} is not an http(s) URL"
         return f"{where} is not the target's origin (pass --allow-origin {where} to follow it)"
 
-    def _timeout(self) -> float:
-        """The time the next request may take: the request timeout, within the run's budget."""
+    def _timeout(self, bound: float | None = None) -> float:
+        """The time the next request may take: the request timeout, within the run's budget (and within
+        ``bound``, a caller's own limit such as what is left of a process's deadline)."""
+        limit = self.config.request_timeout if bound is None else min(self.config.request_timeout, bound)
         if self.config.budget is None:
-            return self.config.request_timeout
-        return max(0.0, min(self.config.request_timeout, self.config.budget - self.now()))
+            return limit
+        return max(0.0, min(limit, self.config.budget - self.now()))
 
-    def _timeout_text(self, timeout: float) -> str:
+    def _timeout_text(self, timeout: float, bound: float | None = None) -> str:
+        if bound is not None and timeout >= bound - 1e-9 and bound < self.config.request_timeout:
+            return f"no complete response within {timeout:.3g} s (what was left of the process's deadline, --deadline)"
         if timeout < self.config.request_timeout:
             return f"no complete response before the run's time budget (--budget {self.config.budget:g} s) ran out"
         return f"no complete response within {self.config.request_timeout:g} s (--request-timeout)"
@@ -175,17 +179,19 @@ class Driver(RawWire):
         return headers
 
     async def request(self, method: str, url: str, *, purpose: str, body: bytes | None = None,
-                      headers: dict[str, str | None] | None = None, process: int | None = None) -> Exchange:
+                      headers: dict[str, str | None] | None = None, process: int | None = None,
+                      timeout: float | None = None) -> Exchange:
+        """One request; ``timeout`` bounds it further than --request-timeout (never beyond)."""
         hdrs = self._headers(headers, body)
         ex = self._new(method, url, hdrs, body, purpose, process)
         if self._not_sent(ex):
             return ex
-        timeout = self._timeout()
+        bound, timeout = timeout, self._timeout(timeout)
         head: dict = {}
         try:
             await asyncio.wait_for(self._send(ex, hdrs, head), timeout=timeout)
         except asyncio.TimeoutError:
-            ex.error = self._timeout_text(timeout)
+            ex.error = self._timeout_text(timeout, bound)
         except (httpx.HTTPError, OSError, ssl.SSLError, ValueError) as exc:
             ex.error = describe(exc)
         if ex.status is None and head:  # failed in the middle of the content: not a response
@@ -233,7 +239,8 @@ class Driver(RawWire):
         finally:
             await resp.aclose()
 
-    async def get_following(self, url: str, *, purpose: str, process: int | None = None) -> Exchange:
+    async def get_following(self, url: str, *, purpose: str, process: int | None = None,
+                            timeout: float | None = None) -> Exchange:
         """GET ``url``, following 301/302/307/308 for at most MAX_REDIRECTS hops within allowed origins.
 
         Every hop is its own exchange; the last one is returned. A loop, too long a
@@ -241,7 +248,7 @@ class Driver(RawWire):
         redirect response, with ``error`` saying why it was not followed.
         """
         visited = [url]
-        ex = await self.request("GET", url, purpose=purpose, process=process)
+        ex = await self.request("GET", url, purpose=purpose, process=process, timeout=timeout)
         while ex.status in FOLLOWED_REDIRECTS and ex.error is None:
             location = ex.header("location")
             if not location:
@@ -260,5 +267,5 @@ class Driver(RawWire):
                 break
             visited.append(nxt)
             ex = await self.request("GET", nxt, purpose=f"{purpose} (redirect {len(visited) - 1})",
-                                    process=process)
+                                    process=process, timeout=timeout)
         return ex

@@ -76,7 +76,8 @@ class ProcessRecord:
     deadline: float | None = None
     #: the product's URI where it is known before the end (from the acceptance, or the profile's template)
     product_uri: str | None = None
-    #: what an idempotence probe made of it: "cancelled", "bystander" (see conformance.capabilities)
+    #: a part it plays in a probe beyond its scenario: "get-safe-fast" (the polling-rate probe's dense
+    #: side), "cancelled", "bystander" (the idempotence probes, conformance.capabilities)
     role: str | None = None
 
 

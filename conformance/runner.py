@@ -78,6 +78,16 @@ def _wrong_url(driver: Driver) -> str | None:
             "that accepts the POST")
 
 
+def _monitors_silent(session: Session) -> bool:
+    """Every process the scenarios followed was given up without one usable look at its monitor: the
+    state machine would only wait out the same failure again, process after process."""
+    log = session.log
+    if not session.lost or any(log.states(pid) for pid in log.processes):
+        return False
+    session.note("the state machine did not run: no monitor of the scenarios' processes gave a usable response")
+    return True
+
+
 async def _bounded(flow, session: Session, cfg: "RunConfig") -> str | None:
     """Run the scenarios within the budget; a run-level fatal message if the target never answered."""
     try:
@@ -107,7 +117,7 @@ def run(cfg: RunConfig) -> dict:
         flow = scenarios.run_single if cfg.pattern == "single" else scenarios.run_multi
         stopped = loop.run_until_complete(_bounded(flow, session, cfg))
         if cfg.hypothesis_examples > 0 and not session.stuck and _fatal(driver, stopped) is None \
-                and session.budget_left() > 0:
+                and session.budget_left() > 0 and not _monitors_silent(session):
             from .machines import run_machine
 
             try:

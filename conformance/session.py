@@ -26,6 +26,8 @@ UNKNOWN_PREFER = "conformance-probe-unknown-token=1"
 #: how many times longer than the look-to-answer window a process must still have had to run, at its
 #: observed pace, for an accepted POST to count as one sent while it was in flight (single/conflict-409)
 FAR_FACTOR = 10.0
+#: the least time a monitor GET is given when it is bounded by a process's deadline (``by``)
+POLL_FLOOR = 1.0
 
 
 def new_key() -> str:
@@ -94,10 +96,13 @@ class Session(Probes):
         view = self.last_view.get(pid)
         return view is not None and view.state is State.TERMINATED
 
-    async def get_monitor(self, url: str, *, scenario: str, purpose: str, process: int | None) -> Step:
+    async def get_monitor(self, url: str, *, scenario: str, purpose: str, process: int | None,
+                          by: float | None = None) -> Step:
         """GET a monitor, following redirects (driver.get_following: at most MAX_REDIRECTS hops, allowed
-        origins only); the last hop becomes the POLL step, the others stay in the wire log."""
-        ex = await self.driver.get_following(url, purpose=purpose, process=process)
+        origins only); the last hop becomes the POLL step, the others stay in the wire log. With ``by``
+        (session time), the GET is given up then (at least POLL_FLOOR from now), not at --request-timeout."""
+        timeout = None if by is None else max(POLL_FLOOR, by - self.now())
+        ex = await self.driver.get_following(url, purpose=purpose, process=process, timeout=timeout)
         return self.log.add(Step(Kind.POLL, ex, scenario, process))
 
     def _give_up_on(self, p: ProcessRecord, step: Step) -> None:
@@ -109,10 +114,11 @@ class Session(Probes):
             self.note(f"the suite stopped following process {p.id}: its monitor gave no usable response "
                       f"({step.ex.error})")
 
-    async def poll(self, p: ProcessRecord, scenario: str, purpose: str = "poll the monitor") -> tuple[Step, MonitorView | None]:
+    async def poll(self, p: ProcessRecord, scenario: str, purpose: str = "poll the monitor", *,
+                   by: float | None = None) -> tuple[Step, MonitorView | None]:
         if p.id in self.lost:
             return self.lost[p.id], None
-        step = await self.get_monitor(p.monitor, scenario=scenario, purpose=purpose, process=p.id)
+        step = await self.get_monitor(p.monitor, scenario=scenario, purpose=purpose, process=p.id, by=by)
         if not step.ex.ok:
             self._give_up_on(p, step)
         if step.ex.status is None:
@@ -267,15 +273,20 @@ class Session(Probes):
         return (live[-1].ex.started - self.log.processes[pid].accepted_at) if live else None
 
     async def follow(self, p: ProcessRecord, scenario: str, *, until: Callable[[MonitorView], bool] | None = None,
-                     interval: float | None = None, max_polls: int = 10_000) -> MonitorView | None:
-        """Poll until ``until`` holds (default: terminated), honouring Retry-After unless an
-        interval is forced, bounded by the process deadline and the run budget."""
+                     interval: float | Callable[[float], float] | None = None, max_polls: int = 10_000,
+                     by: float | None = None) -> MonitorView | None:
+        """Poll until ``until`` holds (default: terminated), honouring Retry-After unless an interval is
+        forced (seconds, or a function of the time since acceptance), bounded by the process deadline
+        (or ``by``, session time, if earlier) and the run budget: a monitor GET that hangs is given up
+        there too, so a lost or stuck process costs its deadline and no more."""
         until = until or (lambda v: v.state is State.TERMINATED)
         deadline_at = p.accepted_at + self.cfg.deadline
+        if by is not None:
+            deadline_at = min(deadline_at, by)
         backoff = Backoff()
         polls = 0
         while True:
-            step, view = await self.poll(p, scenario)
+            step, view = await self.poll(p, scenario, by=deadline_at)
             polls += 1
             if view is not None and (until(view) or view.state is State.TERMINATED):
                 return view
@@ -283,14 +294,18 @@ class Session(Probes):
                 return None
             left = deadline_at - self.now()
             if left <= 0:
-                p.timed_out = True
+                # its own deadline passed (not merely the caller's bound): monitor/terminates
+                p.timed_out = self.now() >= p.accepted_at + self.cfg.deadline
                 return None
             if self.budget_left() <= 0:
                 self.note("the run's time budget was spent before every process ended (--budget)")
                 return None
             if polls >= max_polls:
                 return None
-            wait = interval if interval is not None else backoff.next(retry_after_seconds(step.ex.header("retry-after")))
+            if callable(interval):
+                wait = interval(self.now() - p.accepted_at)
+            else:
+                wait = interval if interval is not None else backoff.next(retry_after_seconds(step.ex.header("retry-after")))
             await self.sleep(min(wait, left))
 
     async def ensure_idle(self) -> bool:

@@ -11,11 +11,27 @@ from . import Finding, each, ok, requirement, unseen, violated
 # densely polled one's time plus a margin, before the difference is blamed on polling.
 SLOWDOWN_FACTOR = 2.0
 SLOWDOWN_MARGIN = 0.25
+# The first sparse run looks sooner (the run waits no longer than it must); a run that looks driven
+# by GETs there is repeated at the full SLOWDOWN_FACTOR, and only that one can decide a violation.
+FIRST_LOOK_FACTOR = 1.2
 
 
-def slowdown_limit(t_fast: float) -> float:
+def slowdown_limit(t_fast: float, factor: float = SLOWDOWN_FACTOR) -> float:
     """The time by which the sparsely polled process must have ended if time, not polls, drives it."""
-    return SLOWDOWN_FACTOR * t_fast + SLOWDOWN_MARGIN
+    return factor * t_fast + SLOWDOWN_MARGIN
+
+
+def first_look(t_fast: float) -> float:
+    """When the first sparse run first looks (the repeat looks at slowdown_limit)."""
+    return slowdown_limit(t_fast, FIRST_LOOK_FACTOR)
+
+
+def polling_sides(log: Log) -> tuple[list[int], list[int]]:
+    """The densely and the sparsely polled processes of the polling-rate probe, in order (a process's
+    role, else its scenario: the dense side may be a scenario's own process, e.g. the lifecycle's)."""
+    side = {pid: p.role or p.scenario for pid, p in log.processes.items()}
+    return ([pid for pid, r in side.items() if r == "get-safe-fast"],
+            [pid for pid, r in side.items() if r == "get-safe-slow"])
 
 
 def sparse_interval(t_fast: float) -> float:
@@ -35,7 +51,7 @@ def sparse_verdict(log: Log, fast: int, slow: int) -> tuple[bool, str] | None:
         return None
     (t_fast, n_fast), (t_slow, n_slow) = dense, end
     first = obs[0][0].ex.started - log.processes[slow].accepted_at
-    driven = first >= slowdown_limit(t_fast) and obs[0][1].state is not State.TERMINATED and n_slow >= n_fast
+    driven = first >= first_look(t_fast) and obs[0][1].state is not State.TERMINATED and n_slow >= n_fast
     return driven, (f"first looked at after {first:.2f} s: {obs[0][1].state.value}; ended after "
                     f"{n_slow} polls, {t_slow:.2f} s")
 
@@ -58,8 +74,7 @@ def _time_to_end(log: Log, pid: int) -> tuple[float, int] | None:
     source="RFC 9110 section 9.2.1",
 )
 def get_safe(log: Log) -> Finding:
-    fast = [p.id for p in log.processes.values() if p.scenario == "get-safe-fast"]
-    slow = [p.id for p in log.processes.values() if p.scenario == "get-safe-slow"]
+    fast, slow = polling_sides(log)
     if not fast or not slow:
         return unseen("the polling-rate probe did not run")
     f = _time_to_end(log, fast[0])
@@ -76,7 +91,14 @@ def get_safe(log: Log) -> Finding:
         obs = log.states(pid)
         evidence += [log.processes[pid].accept_seq, obs[0][0].seq, obs[-1][0].seq]
     dense = f"dense: {n_fast} polls, ended after {t_fast:.2f} s"
-    # a process slower this once is not a verdict: the probe repeats a sparse run that looks driven by GETs
+    # a process slower this once is not a verdict: the probe repeats a sparse run that looks driven by GETs,
+    # and only a run first looked at past the full limit can confirm it
+    full = slowdown_limit(t_fast)
+    confirmed = any(log.states(pid)[0][0].ex.started - log.processes[pid].accepted_at >= full
+                    for pid, _v in verdicts)
+    if all(driven for _pid, (driven, _seen) in verdicts) and not confirmed:
+        return unseen(f"the sparsely polled process looked driven by GETs when first looked at after "
+                      f"{first_look(t_fast):.2f} s, and no run looked after {full:.2f} s to confirm it")
     if all(driven for _pid, (driven, _seen) in verdicts):
         return violated(
             "the process advanced with the number of GETs, not with time",

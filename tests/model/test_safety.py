@@ -45,6 +45,13 @@ def ends_after_three_gets_whatever_their_pace():
     return polling_rate_probe((3, 0.01), (3, 0.4, 0.02), (3, 0.4, 0.02))
 
 
+@example("safety/get-safe", UNSEEN)
+def looked_driven_at_the_early_look_and_never_confirmed():
+    # dense ended after ~0.15 s: the first sparse look (after 1.2x + margin) saw it running, but no run
+    # was looked at past the full limit (2x + margin), which alone can confirm a violation
+    return polling_rate_probe((6, 0.01), (6, 0.45, 0.03))
+
+
 @example("safety/get-safe", PASS)
 def slower_once_but_not_driven_by_gets():
     # the first sparse run looked driven (a slow job this time); the repeat ended by time

@@ -1,0 +1,164 @@
+"""Scenarios on one clock: what can overlap runs at once, and processes serve more than one probe.
+
+A run is bound by the target's process duration D, not by the suite's CPU: what counts is how many
+durations it waits through one after another. Here
+
+- the polling-rate probe (safety/get-safe) is split into its two sides, so that any densely followed
+  process can be its dense side (the single pattern's lifecycle) and, in the multi pattern, the dense
+  and the sparse process run side by side;
+- the multi pattern runs the lifecycle pair, the independence check, the burst, the polling-rate probe
+  and the malformed POST as tasks of one event loop; each waits per process, bounded by its deadline
+  and by one deadline for the whole phase, so a target whose monitors never answer or whose processes
+  never end costs about one deadline, not one per process.
+
+Nothing here decides anything: the checks read the log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from .model import State
+from .observations import Expect, Kind, ProcessRecord
+from .requirements.safety import first_look, slowdown_limit, sparse_interval, sparse_verdict
+from .session import Session
+
+# The polling-rate probe's dense poller: its first interval, how it slows down as the process lasts
+# (a hundredth of the time so far: about 100 GETs per tenfold of time), and its poll cap.
+DENSE_INTERVAL = 0.01
+DENSE_SLOWDOWN = 0.01
+DENSE_MAX_POLLS = 400
+#: roles of the polling-rate probe's processes (safety.polling_sides reads them)
+DENSE, SPARSE = "get-safe-fast", "get-safe-slow"
+
+
+def dense_pace(elapsed: float) -> float:
+    return max(DENSE_INTERVAL, DENSE_SLOWDOWN * elapsed)
+
+
+def running_or_later(view) -> bool:
+    if view.state is State.TERMINATED:
+        return True
+    return view.state is State.RUNNING and (view.progress is None or view.progress > 0)
+
+
+async def follow_dense(s: Session, p: ProcessRecord, scenario: str, *, by: float | None = None) -> float | None:
+    """Follow ``p`` to its end, densely, as the polling-rate probe's dense side; the time it took
+    (acceptance to the first look that saw it terminated), or None if it was not seen to end."""
+    p.role = DENSE
+    end = await s.follow(p, scenario, interval=dense_pace, max_polls=DENSE_MAX_POLLS, by=by)
+    if end is None or end.state is not State.TERMINATED:
+        return None
+    states = s.log.states(p.id)
+    return max(0.02, states[-1][0].ex.ended - p.accepted_at) if states else 0.1
+
+
+async def follow_sparse(s: Session, p: ProcessRecord, took: float, *, limit: float, by: float | None = None) -> None:
+    """The sparse side: the first look comes ``limit`` after acceptance (when a process driven by time
+    must be over), then at the sparse pace."""
+    p.role = SPARSE
+    await s.sleep(min(limit, s.cfg.deadline) - (s.now() - p.accepted_at))
+    await s.follow(p, p.scenario, interval=sparse_interval(took), by=by)
+
+
+def _driven(s: Session, fast: ProcessRecord, slow: ProcessRecord) -> bool:
+    verdict = sparse_verdict(s.log, fast.id, slow.id)
+    return verdict is not None and verdict[0]
+
+
+async def confirm_sparse(s: Session, fast: ProcessRecord, slow: ProcessRecord, took: float) -> None:
+    """A sparse run that looked driven by GETs at the first look is repeated once, first looked at
+    after the full slowdown limit (only such a run can confirm a violation)."""
+    if not _driven(s, fast, slow):
+        return
+    again = await s.start("get-safe-slow")
+    if again is not None:
+        await follow_sparse(s, again, took, limit=slowdown_limit(took))
+
+
+async def polling_rate_after(s: Session, fast: ProcessRecord, took: float | None, *, prefer: bool) -> None:
+    """The sparse side after a dense one already followed (single pattern: one process at a time)."""
+    if took is None:
+        return
+    slow = await s.start("get-safe-slow", prefer=prefer)
+    if slow is None:
+        return
+    await follow_sparse(s, slow, took, limit=first_look(took))
+    await confirm_sparse(s, fast, slow, took)
+
+
+async def polling_rate_together(s: Session, *, prefer: bool, by: float) -> None:
+    """Multi pattern: the dense and the sparse process start together and run side by side."""
+    fast, slow = await asyncio.gather(s.start("get-safe-fast"), s.start("get-safe-slow", prefer=prefer))
+    if slow is not None:
+        slow.role = SPARSE
+    if fast is None:
+        return
+    took = await follow_dense(s, fast, "get-safe-fast", by=by)
+    if slow is None or took is None:
+        return
+    await follow_sparse(s, slow, took, limit=first_look(took), by=by)
+    await confirm_sparse(s, fast, slow, took)
+
+
+# -- the multi pattern --------------------------------------------------------------
+
+async def first_look_probes(s: Session, p: ProcessRecord, scenario: str, *, by: float | None = None) -> None:
+    """Right after acceptance: the monitor must exist; HEAD behaves; a disallowed method gets 405."""
+    await s.poll(p, scenario, "first GET right after the acceptance", by=by)
+    await s.early_product(p, scenario)
+    await s.head_pair(p.monitor, scenario, p.id)
+    await s.raw_head(p.monitor, scenario, p.id)
+    await s.method_probe("PATCH", p.monitor, scenario, p.id)
+
+
+async def _to_the_end(s: Session, p: ProcessRecord, scenario: str, *, by: float) -> None:
+    """Follow one process to its end (bounded), then look again."""
+    end = await s.follow(p, scenario, by=by)
+    if end is not None and end.state is State.TERMINATED:
+        await s.poll(p, scenario, "look again after termination: terminated is final", by=by)
+
+
+async def _burst(s: Session, by: float) -> None:
+    """N simultaneous POSTs (all accepted, all distinct); every new monitor looked at once, all at once,
+    then each followed to its end (so that no process of the phase is left unseen when products are read)."""
+    steps = await s.burst("burst", Expect.ACCEPT)
+    adopted = [p for p in (s.adopt(st, "burst") for st in steps) if p is not None]
+    await asyncio.gather(*(s.poll(p, "burst", "does the new monitor answer?", by=by) for p in adopted))
+    await asyncio.gather(*(s.follow(p, "burst", by=by) for p in adopted))
+
+
+async def _lifecycle_pair(s: Session, by: float) -> tuple[ProcessRecord | None, ProcessRecord | None]:
+    """Two processes side by side; once the first is seen running, the burst arrives, so that both are
+    seen before and after other acceptances (multi/independent); then both are followed to their end."""
+    a, b = await asyncio.gather(s.start("lifecycle"), s.start("lifecycle"))
+    looks = []
+    if a is not None:
+        looks.append(first_look_probes(s, a, "lifecycle", by=by))
+        looks.append(s.send(Kind.UNKNOWN, "GET", s.unknown_monitor(a.monitor), scenario="lifecycle",
+                            purpose="GET a monitor URI that was never handed out: expect 404/410"))
+        looks.append(s.method_probe("PATCH", s.cfg.target_url, "lifecycle"))
+    if b is not None:
+        looks.append(s.poll(b, "lifecycle", "first GET right after the acceptance", by=by))
+    await asyncio.gather(*looks)
+    first = a or b
+    if first is not None:
+        await s.follow(first, "lifecycle", until=running_or_later, interval=dense_pace, by=by)
+    await asyncio.gather(_burst(s, by), *(_to_the_end(s, p, "lifecycle", by=by) for p in (a, b) if p is not None))
+    return a, b
+
+
+async def run_multi(s: Session) -> None:
+    """Every scenario of the multi pattern at once: the whole phase ends within one deadline (each wait is
+    bounded by it), whatever the target's monitors do."""
+    by = s.now() + s.cfg.deadline
+    (a, b), *_ = await asyncio.gather(
+        _lifecycle_pair(s, by),
+        polling_rate_together(s, prefer=True, by=by),
+        s.malformed("malformed"),
+    )
+    # products last, when every process of the phase has been seen at its end (product/stable can then
+    # tell that no other process could have ended between two GETs of one product)
+    for p in (a, b):
+        if p is not None:
+            await s.products(p, "lifecycle", head=(p is a))
