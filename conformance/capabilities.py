@@ -19,6 +19,7 @@ from typing import Callable
 
 from .model import State
 from .observations import Expect, Kind, ProcessRecord, Step
+from .overlap import dense_pace
 from .profiles import MonitorView
 from .session import Session, new_key
 from .waits import Backoff, retry_after_seconds
@@ -53,15 +54,18 @@ async def _look(s: Session, kind: Kind, p: ProcessRecord, scenario: str, role: s
 
 
 async def _look_until(s: Session, kind: Kind, p: ProcessRecord, scenario: str, role: str, purpose: str,
-                      done: Callable[[Step], bool], give_up: float) -> Step:
+                      done: Callable[[Step], bool], give_up: float, *,
+                      pace: Callable[[float], float] | None = None) -> Step:
     """Look at ``p`` (as probe steps) until ``done`` holds for a look, the look fails, or ``give_up``
-    (monotonic time) or the budget is reached; Retry-After-aware. Returns the last look."""
+    (monotonic time) or the budget is reached; Retry-After-aware unless a ``pace`` (seconds to wait, from
+    the time since acceptance) is forced. Returns the last look."""
     backoff = Backoff()
     while True:
         step = await _look(s, kind, p, scenario, role, purpose)
         if step.ex.status is None or done(step) or s.now() >= give_up or s.budget_left() <= 0:
             return step
-        await s.sleep(min(backoff.next(retry_after_seconds(step.ex.header("retry-after"))), give_up - s.now()))
+        wait = pace(s.now() - p.accepted_at) if pace else backoff.next(retry_after_seconds(step.ex.header("retry-after")))
+        await s.sleep(min(wait, give_up - s.now()))
 
 
 def _view(s: Session, step: Step) -> MonitorView | None:
@@ -76,7 +80,8 @@ async def _advance(s: Session, kind: Kind, p: ProcessRecord, scenario: str, purp
         return view is None or view.state is State.TERMINATED or (
             view.state is State.RUNNING and (view.progress is None or view.progress > 0))
 
-    await _look_until(s, kind, p, scenario, "look", purpose, advanced, p.accepted_at + s.cfg.deadline)
+    # densely, as the lifecycle's POST in flight is placed: a polite pace can miss the whole running phase
+    await _look_until(s, kind, p, scenario, "look", purpose, advanced, p.accepted_at + s.cfg.deadline, pace=dense_pace)
 
 
 def _ended_or_gone(s: Session, step: Step) -> bool:
@@ -121,6 +126,7 @@ async def cancel_probe(s: Session) -> None:
         return
     p.role = CANCELLED
     s.cancelled.add(p.id)
+    s.cancel_frees = s.log.pattern == "multi"  # (single: once a new POST is seen taken right after it)
     await _cancel(s, p, scenario, "repeat")
     await _watch(s, p, scenario, "after", "look at the process after the cancel")
     await _cancel(s, p, scenario, "repeat")
@@ -136,14 +142,15 @@ async def _post_after_cancel(s: Session, scenario: str) -> None:
     Refusals are retried (Retry-After-aware) until the deadline, so the run goes on either way."""
     backoff = Backoff(first=0.05, cap=1.0)
     give_up = s.now() + s.cfg.deadline
+    first_try = None
     while True:
         step = await s.send(Kind.POST, "POST", s.cfg.target_url, scenario=scenario, expect=Expect.AFTER_CANCEL,
                             purpose="POST after the cancelled process is gone: expect acceptance",
                             body=s.cfg.body, headers=s.post_headers())
+        first_try = first_try or step
         if _2xx(step):
-            q = s.adopt(step, scenario)
-            if q is not None:
-                await s.follow(q, scenario)
+            s.cancel_frees = step is first_try  # a cancel frees the resource at once: cleanups may cancel
+            await _finish(s, [s.adopt(step, scenario)], scenario)
             return
         if step.ex.status != s.log.profile.conflict_status or s.now() >= give_up or s.budget_left() <= 0:
             if step.ex.status == s.log.profile.conflict_status:
@@ -208,21 +215,45 @@ async def key_probe(s: Session) -> None:
             # the same monitor shows a process in flight again: the replay started one; follow it
             started += [q for q in [s.adopt(late, scenario)] if q is not None]
     if s.log.pattern == "single":
-        await asyncio.gather(*(s.follow(q, scenario) for q in started if q is not p))
+        await _finish(s, [q for q in started if q is not p], scenario)
         started = [p] if p is not None else []
         if not await s.ensure_idle():
             return
     mismatch = await _keyed(s, key, other_body(s.cfg.body), scenario, "mismatch",
                             "the same key with another payload: expect 422")
-    started += [q for q in [_adopt_new(s, mismatch, known, scenario)] if q is not None]
-    await asyncio.gather(*(s.follow(q, scenario) for q in started))
+    started += [q for q in [_adopt_new(s, mismatch, known, scenario) or _took_single(s, mismatch, scenario)]
+                if q is not None]
+    await asyncio.gather(_finish(s, [q for q in started if q is not p], scenario),
+                         *(s.follow(q, scenario) for q in started if q is p))
     if s.log.pattern == "single" and not await s.ensure_idle():
         return
     shared = {**s.post_headers(), s.log.profile.idempotency_header: new_key()}
     burst = await s.burst(scenario, None, kind=Kind.KEYED, headers=shared, role="concurrent")
     known = set()
     started = [q for q in (_adopt_new(s, st, known, scenario) for st in burst) if q is not None]
-    await asyncio.gather(*(s.follow(q, scenario) for q in started))
+    await _finish(s, started, scenario)
+
+
+def _took_single(s: Session, step: Step, scenario: str) -> ProcessRecord | None:
+    """Single pattern: an accepted POST that named the known monitor started (or restarted) the process
+    behind it all the same; follow it as the current one."""
+    return s.adopt(step, scenario) if s.log.pattern == "single" and _2xx(step) else None
+
+
+async def _finish(s: Session, processes: list[ProcessRecord | None], scenario: str) -> None:
+    """Leave no process of a probe running: cancel it where a cancel has been seen to free the resource at
+    once (cheaper than waiting for its end), else follow it to its end."""
+    cancel = s.log.profile.cancel
+
+    async def one(q: ProcessRecord) -> None:
+        if cancel is not None and s.cancel_frees and q.monitor:
+            step = await _cancel(s, q, scenario, "cleanup")
+            if step.ex.status in cancel.first:
+                s.cancelled.add(q.id)
+                return
+        await s.follow(q, scenario)
+
+    await asyncio.gather(*(one(q) for q in processes if q is not None))
 
 
 async def _ended(s: Session, p: ProcessRecord, scenario: str) -> None:
@@ -243,9 +274,7 @@ async def key_missing_probe(s: Session) -> None:
     if s.log.pattern == "single" and not await s.ensure_idle():
         return
     step = await _keyed(s, None, s.cfg.body, scenario, "missing", "POST without the required key: expect 400")
-    p = s.adopt(step, scenario)
-    if p is not None:
-        await s.follow(p, scenario)
+    await _finish(s, [s.adopt(step, scenario)], scenario)
 
 
 async def put_probe(s: Session) -> None:
@@ -274,7 +303,7 @@ async def put_probe(s: Session) -> None:
     await _look(s, Kind.PUT, p, scenario, "look", "look at the process after the repeated PUT")
     await send("other", other_body(s.cfg.body), "another body for the same URI: expect a refusal", p.id)
     await _look(s, Kind.PUT, p, scenario, "look", "look at the process after the other PUT")
-    await s.follow(p, scenario)
+    await _finish(s, [p], scenario)
 
 
 async def run(s: Session) -> None:

@@ -59,6 +59,8 @@ class Session(Probes):
     lost: dict[int, Step] = field(default_factory=dict)
     #: processes the suite cancelled: they need no waiting for (what became of them is the cancel probe's)
     cancelled: set[int] = field(default_factory=set)
+    #: a cancel was seen to free the single-pattern resource at once (probes may then cancel what they start)
+    cancel_frees: bool = False
 
     # -- time ----------------------------------------------------------------
     def now(self) -> float:

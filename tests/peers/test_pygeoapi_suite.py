@@ -41,6 +41,12 @@ DEFECTS = {
     "accept/retry-after": "warn",
     "monitor/retry-after": "warn",
     "monitor/no-store": "warn",
+    # a JSON array (and schemathesis' other invalid bodies) as execute request: 500 with an HTML page, where
+    # an invalid request is the client's fault (400); RFC 9110 section 15.6
+    "errors/no-5xx": "fail",
+    # errors come as {"code", "type", "description"} labelled application/json, not RFC 9457 problem details
+    # (OGC 18-062r2 /rec/core/problem-details, a recommendation: so a warning)
+    "errors/problem-json": "warn",
 }
 
 
