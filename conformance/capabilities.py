@@ -13,7 +13,6 @@ followed to their end (single pattern: the resource is idle again, or the sessio
 from __future__ import annotations
 
 import asyncio
-import json
 import secrets
 from typing import Callable
 
@@ -21,6 +20,7 @@ from .model import State
 from .observations import Expect, Kind, ProcessRecord, Step
 from .overlap import dense_pace
 from .profiles import MonitorView
+from .request_body import variant
 from .session import Session, new_key
 from .waits import Backoff, retry_after_seconds
 
@@ -32,20 +32,9 @@ def _2xx(step: Step) -> bool:
     return step.ex.status is not None and 200 <= step.ex.status < 300
 
 
-def other_body(body: bytes) -> bytes:
-    """A payload that differs from ``body`` but stays as plausible (an object gains one member)."""
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return body + b" "
-    marker = f"conformance-{secrets.token_hex(4)}"
-    if isinstance(data, dict):
-        data = {**data, "conformance_variant": marker}
-    elif isinstance(data, list):
-        data = [*data, marker]
-    else:
-        data = {"value": data, "conformance_variant": marker}
-    return json.dumps(data).encode()
+def other_body(s: Session) -> bytes:
+    """A payload that differs from the valid one but stays as plausible (conformance.request_body)."""
+    return variant(s.cfg.body, s.driver.config.body_type)
 
 
 async def _look(s: Session, kind: Kind, p: ProcessRecord, scenario: str, role: str, purpose: str) -> Step:
@@ -219,7 +208,7 @@ async def key_probe(s: Session) -> None:
         started = [p] if p is not None else []
         if not await s.ensure_idle():
             return
-    mismatch = await _keyed(s, key, other_body(s.cfg.body), scenario, "mismatch",
+    mismatch = await _keyed(s, key, other_body(s), scenario, "mismatch",
                             "the same key with another payload: expect 422")
     started += [q for q in [_adopt_new(s, mismatch, known, scenario) or _took_single(s, mismatch, scenario)]
                 if q is not None]
@@ -286,11 +275,9 @@ async def put_probe(s: Session) -> None:
     if known is None:
         return
     url = put.target(known, f"conformance-{secrets.token_hex(8)}")
-    headers = {"Content-Type": "application/json"}
-
     async def send(role: str, body: bytes, purpose: str, pid: int | None = None) -> Step:
-        return await s.send(Kind.PUT, "PUT", url, scenario=scenario, role=role, body=body, headers=headers,
-                            purpose=purpose, process=pid)
+        return await s.send(Kind.PUT, "PUT", url, scenario=scenario, role=role, body=body, purpose=purpose,
+                            process=pid)
 
     create = await send("create", s.cfg.body, "PUT on a client-chosen monitor URI: expect a process (201/202)")
     if not _2xx(create):
@@ -301,7 +288,7 @@ async def put_probe(s: Session) -> None:
     await _advance(s, Kind.PUT, p, scenario, "look at the process before the repeated PUT")
     await send("repeat", s.cfg.body, "the same PUT again: expect no second process", p.id)
     await _look(s, Kind.PUT, p, scenario, "look", "look at the process after the repeated PUT")
-    await send("other", other_body(s.cfg.body), "another body for the same URI: expect a refusal", p.id)
+    await send("other", other_body(s), "another body for the same URI: expect a refusal", p.id)
     await _look(s, Kind.PUT, p, scenario, "look", "look at the process after the other PUT")
     await _finish(s, [p], scenario)
 

@@ -56,6 +56,8 @@ class DriverConfig:
     allowed_origins: frozenset[str] = field(default_factory=frozenset)
     #: seconds after the driver's t0 when the run's budget ends (None: no budget)
     budget: float | None = None
+    #: the Content-Type of request bodies unless a request says otherwise (the valid POST's)
+    body_type: str = "application/json"
 
 
 def describe(exc: BaseException) -> str:
@@ -171,7 +173,7 @@ class Driver(RawWire):
     def _headers(self, extra: dict[str, str | None] | None, body: bytes | None) -> list[tuple[str, str]]:
         headers = [("User-Agent", USER_AGENT)]
         if body is not None:
-            headers.append(("Content-Type", "application/json"))
+            headers.append(("Content-Type", self.config.body_type))
         for key, value in (extra or {}).items():  # a value of None leaves the header out
             headers = [(k, v) for k, v in headers if k.lower() != key.lower()]
             headers += [(key, value)] if value is not None else []

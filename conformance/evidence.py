@@ -84,7 +84,15 @@ def _text(body: bytes | None, limit: int = REPORT_BODY_LIMIT) -> str | None:
     return text
 
 
-def exchange_to_dict(ex: Exchange, secret_names: frozenset[str] = frozenset()) -> dict:
+def hide_secrets(text: str | None, secret_values: tuple[str, ...]) -> str | None:
+    """``text`` with every secret value (a form field's, say) masked."""
+    for secret in sorted(secret_values, key=len, reverse=True):
+        text = text.replace(secret, MASK) if text is not None else None
+    return text
+
+
+def exchange_to_dict(ex: Exchange, secret_names: frozenset[str] = frozenset(),
+                     secret_values: tuple[str, ...] = ()) -> dict:
     response = None
     if ex.status is not None:
         response = {
@@ -104,7 +112,7 @@ def exchange_to_dict(ex: Exchange, secret_names: frozenset[str] = frozenset()) -
         "error": ex.error,
         "request": {
             "headers": _masked(ex.request_headers, secret_names),
-            "body": _text(ex.request_body),
+            "body": hide_secrets(_text(ex.request_body), secret_values),
         },
         "response": response,
     }
@@ -114,7 +122,7 @@ def exchange_to_dict(ex: Exchange, secret_names: frozenset[str] = frozenset()) -
 _CURL_SKIP = frozenset({"host", "content-length", "accept-encoding", "connection", "user-agent"})
 
 
-def curl_command(ex: Exchange, secret_names: frozenset[str] = frozenset()) -> str:
+def curl_command(ex: Exchange, secret_names: frozenset[str] = frozenset(), secret_values: tuple[str, ...] = ()) -> str:
     """A shell command that sends the same request again (credentials masked)."""
     parts = ["curl", "-i", "-sS", "--max-time", "30"]
     if ex.method == "HEAD":
@@ -129,6 +137,6 @@ def curl_command(ex: Exchange, secret_names: frozenset[str] = frozenset()) -> st
             value = MASK
         parts += ["-H", f"{key}: {value}"]
     if ex.request_body:
-        parts += ["--data-binary", ex.request_body.decode("utf-8", errors="replace")]
+        parts += ["--data-binary", hide_secrets(ex.request_body.decode("utf-8", errors="replace"), secret_values)]
     parts.append(ex.url)
     return " ".join(shlex.quote(p) for p in parts)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Iterator
+from typing import Any, Iterator
 
 from .evidence import Exchange
 from .model import PROGRESSING, State, may_follow  # noqa: F401  (State: for readers of the log)
@@ -91,6 +91,8 @@ class Log:
     hypothesis: dict | None = None
     #: capabilities the user declared the target has (--expect): "delete", "idempotency-key", ...
     expected: frozenset[str] = frozenset()
+    #: the target's own OpenAPI document (--target-openapi), an own_openapi.OwnDocument
+    own_openapi: Any = None
     #: every exchange of the run, also those no step names (redirect hops): the driver's record
     wire: list[Exchange] = field(default_factory=list)
     _accept_cache: dict[int, AcceptView] = field(default_factory=dict, repr=False)
@@ -140,7 +142,7 @@ class Log:
 
     def subset(self, scenario: str) -> "Log":
         """A log of one scenario's own steps and processes (same profile and pattern)."""
-        part = Log(self.profile, self.pattern, expected=self.expected)
+        part = Log(self.profile, self.pattern, expected=self.expected, own_openapi=self.own_openapi)
         part.steps = [s for s in self.steps if s.scenario == scenario]
         part.processes = {pid: p for pid, p in self.processes.items() if p.scenario == scenario}
         part._accept_cache, part._monitor_cache = self._accept_cache, self._monitor_cache

@@ -122,6 +122,8 @@ def run_pattern(config: pytest.Config, pattern: str) -> dict:
             url = stack.enter_context(_bundled_server(pattern, opts["reference_duration"], opts["profile"]))
         cfg = RunConfig(
             target_url=url, pattern=pattern, profile=opts["profile_obj"], body=opts["body"],
+            content_type=opts["content_type"], secrets=opts["secrets"],
+            own_openapi=opts["own_openapi"],
             headers=opts["header"], deadline=opts["deadline"], request_timeout=opts["request_timeout"],
             max_body_bytes=opts["max_body_bytes"], allowed_origins=opts["allow_origin"], budget=opts["budget"],
             burst_size=opts["burst_size"], hypothesis_examples=opts["hypothesis_examples"],

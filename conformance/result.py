@@ -45,7 +45,7 @@ def _processes(log: Log) -> list[dict]:
 def build_report(
     log: Log, exchanges: list, *, target_url: str, bundled: bool, label: str | None, started: float, ended: float,
     options: dict[str, Any], globs: list[str] | None, strict: bool, secret_headers: frozenset[str],
-    fatal: str | None = None, undecided: str | None = None,
+    fatal: str | None = None, undecided: str | None = None, secret_values: tuple[str, ...] = (),
 ) -> dict:
     findings = judge(log, globs, fatal, undecided)
     by_seq = {ex.seq: ex for ex in exchanges}
@@ -59,7 +59,7 @@ def build_report(
             "id": req.id, "group": req.group, "level": req.level.value, "statement": req.statement,
             "rationale": req.rationale, "source": req.source, "outcome": f.outcome.value, "message": f.message,
             "expected": f.expected, "observed": f.observed, "evidence": evidence,
-            "reproduce": [curl_command(by_seq[seq], secret_headers) for seq in evidence[:MAX_REPRODUCE]]
+            "reproduce": [curl_command(by_seq[seq], secret_headers, secret_values) for seq in evidence[:MAX_REPRODUCE]]
             if f.outcome not in (Outcome.PASS, Outcome.INFO, Outcome.NOT_APPLICABLE) else [],
             "hypothesis": None,
         }
@@ -87,7 +87,7 @@ def build_report(
         "notes": list(log.notes),
         "fatal": fatal,
         "requirements": requirements,
-        "exchanges": [exchange_to_dict(ex, secret_headers) for ex in kept],
+        "exchanges": [exchange_to_dict(ex, secret_headers, secret_values) for ex in kept],
         "processes": _processes(log),
         "idempotence": answer(log, {req.id: f for req, f in findings}),
     }

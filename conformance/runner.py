@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
 
 from .driver import Driver, DriverConfig, TargetUnreachable
+from .evidence import hide_secrets
 from .observations import Log
 from .profiles import Profile
 from .result import build_report
@@ -20,6 +22,9 @@ class RunConfig:
     pattern: str
     profile: Profile
     body: bytes = b"{}"
+    #: the valid POST's media type, and values the reports mask (form fields)
+    content_type: str = "application/json"
+    secrets: tuple[str, ...] = ()
     headers: tuple[tuple[str, str], ...] = ()
     deadline: float = 30.0
     request_timeout: float = 10.0
@@ -34,6 +39,8 @@ class RunConfig:
     requirements: tuple[str, ...] = ()
     #: capabilities the user declares the target has (--expect)
     expect: frozenset[str] = frozenset()
+    #: the target's own OpenAPI document (--target-openapi), an own_openapi.OwnDocument
+    own_openapi: Any = None
     strict: bool = False
     bundled: bool = False
     label: str | None = None
@@ -41,10 +48,12 @@ class RunConfig:
 
     def public_options(self) -> dict:
         """Options as they appear in reports (no header values: they may be credentials)."""
-        out = asdict(self)
+        out = asdict(replace(self, own_openapi=None))
+        out["own_openapi"] = self.own_openapi.source if self.own_openapi is not None else None
         out["profile"] = self.profile.name
         out["headers"] = [name for name, _ in self.headers]
-        out["body"] = self.body.decode("utf-8", errors="replace")[:500]
+        out["body"] = hide_secrets(self.body.decode("utf-8", errors="replace")[:500], self.secrets)
+        out["secrets"] = len(self.secrets)
         out["allowed_origins"] = sorted(self.allowed_origins)
         out["requirements"] = list(self.requirements)
         out["expect"] = sorted(self.expect)
@@ -107,8 +116,8 @@ def run(cfg: RunConfig) -> dict:
     wall_start = time.time()
     t0 = time.monotonic()
     driver = Driver(DriverConfig(cfg.target_url, cfg.headers, cfg.request_timeout, cfg.max_body_bytes,
-                                 cfg.allowed_origins, budget=cfg.budget), t0)
-    log = Log(cfg.profile, cfg.pattern, expected=cfg.expect, wire=driver.exchanges)
+                                 cfg.allowed_origins, budget=cfg.budget, body_type=cfg.content_type), t0)
+    log = Log(cfg.profile, cfg.pattern, expected=cfg.expect, wire=driver.exchanges, own_openapi=cfg.own_openapi)
     session = Session(driver, log, SessionConfig(cfg.target_url, cfg.body, cfg.deadline, cfg.budget,
                                                  cfg.burst_size, cfg.race_rounds, cfg.fuzz_examples))
     loop = asyncio.new_event_loop()
@@ -136,5 +145,5 @@ def run(cfg: RunConfig) -> dict:
     return build_report(
         log, driver.exchanges, target_url=cfg.target_url, bundled=cfg.bundled, label=cfg.label,
         started=wall_start, ended=wall_end, options=cfg.public_options(), globs=list(cfg.requirements),
-        strict=cfg.strict, secret_headers=secret, fatal=_fatal(driver, stopped), undecided=undecided,
+        strict=cfg.strict, secret_headers=secret, secret_values=cfg.secrets, fatal=_fatal(driver, stopped), undecided=undecided,
     )

@@ -95,8 +95,9 @@ class Session(Probes):
         return self.log.add(Step(kind, ex, scenario, process, expect, role=role))
 
     def terminated(self, pid: int) -> bool:
+        """Seen ended, or cancelled by the suite (ended or gone: either way nothing to wait for)."""
         view = self.last_view.get(pid)
-        return view is not None and view.state is State.TERMINATED
+        return pid in self.cancelled or (view is not None and view.state is State.TERMINATED)
 
     async def get_monitor(self, url: str, *, scenario: str, purpose: str, process: int | None,
                           by: float | None = None) -> Step:
@@ -161,7 +162,19 @@ class Session(Probes):
         return Expect.ANY
 
     async def start(self, scenario: str, *, prefer: bool = False) -> ProcessRecord | None:
-        """POST a valid request and return the process it started (None when nothing can be followed)."""
+        """POST a valid request and return the process it started (None when nothing can be followed).
+
+        With ``prefer`` the POST carries an unknown Prefer token; if it is refused, the same POST is sent
+        once more without the token, so the refusal is put down to the token (accept/prefer-tolerant)
+        only when the plain POST is answered otherwise."""
+        p = await self._start(scenario, prefer=prefer)
+        last = self.log.posts()[-1] if self.log.posts() else None
+        if p is None and prefer and last is not None and last.expect is Expect.PREFER and last.ex.status is not None \
+                and not 200 <= last.ex.status < 300:
+            return await self._start(scenario)
+        return p
+
+    async def _start(self, scenario: str, *, prefer: bool = False) -> ProcessRecord | None:
         if self.log.pattern == "single" and not await self.ensure_idle():
             return None
         headers = self.post_headers(prefer)

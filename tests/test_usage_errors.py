@@ -38,6 +38,8 @@ def assert_one_line(done: subprocess.CompletedProcess, status: int, *words: str)
     (["--profile", "seed", "--profile-file", "x.toml"], ["--profile and --profile-file"]),
     (["--profile-file", "/nonexistent/api.toml"], ["--profile-file", "cannot read"]),
     (["--expect", "teleport"], ["--expect", "unknown capability 'teleport'", "delete, idempotency-key"]),
+    (["--target-openapi", "/nonexistent/openapi.json"], ["--target-openapi", "cannot read"]),
+    (["--request-form", "novalue"], ["--request-form", "'name=value'"]),
 ])
 def test_bad_option_values_are_usage_errors(args, words, tmp_path):
     assert_one_line(suite(*args, cwd=tmp_path), 4, *words)

@@ -67,3 +67,32 @@ def retry_after_syntax(log: Log) -> Finding:
     if not judged:
         return absent("the target sends no Retry-After")
     return ok(f"{len(judged)} Retry-After values are well formed", judged[:5])
+
+
+@requirement(
+    "http/own-openapi", Level.MUST_IF_SUPPORTED,
+    statement="Given the target's own OpenAPI document (--target-openapi), its responses match it: a status the "
+    "operation documents comes with a documented media type and a body valid against the documented schema, and "
+    "a success status is one the operation documents. Not-applicable without a document.",
+    rationale="The document is the vendor's own promise to its clients, who generate code from it; a response "
+    "that contradicts it breaks them even when the protocol is followed.",
+    source="OpenAPI Specification 3.1.0, Responses Object and Media Type Object",
+)
+def own_openapi(log: Log) -> Finding:
+    doc = log.own_openapi
+    if doc is None:
+        return absent("no OpenAPI document of the target was given (--target-openapi)")
+    covered, bad = 0, []
+    for ex in log.traffic():
+        if ex.status is None or doc.operation(ex.method, ex.url) is None:
+            continue
+        covered += 1
+        problems = doc.contradictions(ex)
+        if problems:
+            bad.append((ex, problems[0]))
+    if bad:
+        return violated(f"{len(bad)} of {covered} responses contradict {doc.source}", expected="what the document "
+                        "says", observed=bad[0][1], evidence=[ex.seq for ex, _p in bad])
+    if not covered:
+        return unseen(f"no response came from an operation {doc.source} describes")
+    return ok(f"{covered} responses from operations {doc.source} describes match it")

@@ -159,6 +159,28 @@ def unknown_prefer_refused():
 
 
 @example("accept/prefer-tolerant", FAIL)
+def unknown_prefer_refused_plain_accepted():
+    """The refusal is the token's: the same POST without it is accepted."""
+    b = LogBuilder()
+    b.post(expect=Expect.PREFER, status=400, body={"title": "bad Prefer"},
+           request_headers=[("Prefer", "conformance-probe-unknown-token=1")])
+    b.accept(expect=Expect.ACCEPT)
+    return b.log
+
+
+@example("accept/prefer-tolerant", UNSEEN)
+@example("single/reaccept", FAIL)
+def refused_with_and_without_the_token():
+    """The resource refuses every POST after the first process (single/reaccept): the token changed nothing."""
+    b = LogBuilder()
+    p = b.accept()
+    b.poll(p, "terminated", product="/product")
+    b.post(expect=Expect.PREFER, status=409, request_headers=[("Prefer", "conformance-probe-unknown-token=1")])
+    b.post(expect=Expect.REACCEPT, status=409)
+    return b.log
+
+
+@example("accept/prefer-tolerant", FAIL)
 @example("accept/status-202", PASS)
 def unknown_prefer_turns_async_into_sync():
     """pygeoapi 0.21: 'Prefer: respond-async, x=1' is not matched as respond-async; the job runs synchronously."""

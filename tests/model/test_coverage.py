@@ -4,10 +4,10 @@ from conformance.outcomes import Level, Outcome
 from conformance.requirements import REGISTRY
 
 from . import test_accept, test_errors_http, test_idempotence, test_monitor, test_multi, test_product, test_safety
-from . import test_capabilities, test_dialects, test_single, test_no_5xx, test_problem_json
+from . import test_capabilities, test_dialects, test_single, test_no_5xx, test_problem_json, test_own_openapi
 
 MODULES = (test_accept, test_monitor, test_product, test_single, test_multi, test_safety, test_errors_http,
-           test_idempotence, test_capabilities, test_dialects, test_no_5xx, test_problem_json)
+           test_idempotence, test_capabilities, test_dialects, test_no_5xx, test_problem_json, test_own_openapi)
 SOFT = (Level.SHOULD, Level.SHOULD_IF_SUPPORTED, Level.SHOULD_IF_REQUIRED, Level.MAY)
 
 
