@@ -155,11 +155,15 @@ def prefer_tolerant(log: Log) -> Finding:
     # what plain POSTs on an idle resource got: the outcome an unknown token must not change
     plain = {s.ex.status for s in log.posts(Expect.ACCEPT, Expect.REACCEPT) if _is_2xx(s.ex.status)}
     # a refused POST with the token is followed by the same POST without it (Session.start): when that one
-    # is refused alike, the token changed nothing (the resource refused for another reason)
+    # is refused alike, the token changed nothing (the resource refused for another reason); nor when plain
+    # POSTs got that same refusal elsewhere in the run (a multi-pattern target refusing under load)
     posts = log.posts()
     after = {a.seq: b for a, b in zip(posts, posts[1:]) if a.expect is Expect.PREFER and b.expect is not Expect.PREFER}
+    plain_refusals = {s.ex.status for s in posts if s.expect is not Expect.PREFER and s.ex.status is not None
+                      and not _is_2xx(s.ex.status)}
     judged = [s for s in log.posts(Expect.PREFER)
-              if _is_2xx(s.ex.status) or s.seq not in after or after[s.seq].ex.status != s.ex.status]
+              if _is_2xx(s.ex.status) or (s.ex.status not in plain_refusals
+                                          and (s.seq not in after or after[s.seq].ex.status != s.ex.status))]
     return each(
         judged, lambda s: not _is_2xx(s.ex.status) or (plain and s.ex.status not in plain),
         none="no POST with an unknown Prefer token was sent on an idle resource",

@@ -180,6 +180,17 @@ def refused_with_and_without_the_token():
     return b.log
 
 
+@example("accept/prefer-tolerant", UNSEEN)
+def refused_under_load_like_plain_posts():
+    """A multi-pattern target that refuses when busy refused the token's POST as it refused plain ones."""
+    b = LogBuilder("multi")
+    b.accept("/process/1")
+    b.post(expect=Expect.ACCEPT, status=409)
+    b.post(expect=Expect.PREFER, status=409, request_headers=[("Prefer", "conformance-probe-unknown-token=1")])
+    b.accept("/process/2")
+    return b.log
+
+
 @example("accept/prefer-tolerant", FAIL)
 @example("accept/status-202", PASS)
 def unknown_prefer_turns_async_into_sync():
