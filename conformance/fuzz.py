@@ -18,8 +18,12 @@ sends anything else; that acceptance is the finding (of ``errors/malformed-body`
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from . import schemas
 from .observations import Kind, Step
@@ -92,7 +96,40 @@ def _encode(body: object) -> bytes:
         return str(body).encode("utf-8", "replace")
 
 
+def _cache_dir() -> Path:
+    root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(root) / "async-request-conformance" / "fuzz"
+
+
 def generated_bodies(profile, pattern: str, target_url: str, n: int) -> list[bytes]:
+    """:func:`generate_bodies`, cached on disk: generation is deterministic (derandomized), and importing
+    and running schemathesis costs seconds a run need not spend twice. The cache is keyed by the OpenAPI
+    document, ``n`` and the schemathesis version; a cache that cannot be read or written is ignored."""
+    if n <= 0:
+        return []
+    from importlib.metadata import version
+
+    from .openapi import document
+
+    doc = document(profile, pattern, target_url=target_url)
+    key = hashlib.sha256(json.dumps([doc, n, version("schemathesis")], sort_keys=True).encode()).hexdigest()[:32]
+    path = _cache_dir() / f"{key}.json"
+    try:
+        return [base64.b64decode(b) for b in json.loads(path.read_text())]
+    except (OSError, ValueError):
+        pass
+    bodies = generate_bodies(profile, pattern, target_url, n)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps([base64.b64encode(b).decode() for b in bodies]))
+        tmp.replace(path)
+    except OSError:
+        pass
+    return bodies
+
+
+def generate_bodies(profile, pattern: str, target_url: str, n: int) -> list[bytes]:
     """Up to ``n`` distinct POST bodies that schemathesis generates as invalid for the resource (its
     negative mode, from the OpenAPI description of ``profile``'s pattern), each checked against the
     profile's request schema: only bodies that are certainly invalid are kept.

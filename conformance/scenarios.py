@@ -23,9 +23,10 @@ async def run_single(s: Session) -> None:
         if early is not None and early.state is not State.TERMINATED:
             await s.post_in_flight(p, "lifecycle")
             p = s.current or p
-        # ... and, if that one came while the process was still ready, once more while it runs,
-        # so that a rejected POST that resets the process shows up as a step backwards.
-        if early is None or early.state is State.READY:
+        # ... and, if that one came before the process had made progress (ready, or running at 0 where a
+        # dialect has no ready state), once more once it has, so that a rejected POST that resets the
+        # process shows up as a step backwards.
+        if early is None or not running_or_later(early):
             view = await s.follow(p, "lifecycle", until=running_or_later, interval=overlap.dense_pace)
             if view is not None and view.state is not State.TERMINATED:
                 await s.post_in_flight(p, "lifecycle")
