@@ -38,8 +38,10 @@ def other_body(s: Session) -> bytes:
 
 
 async def _look(s: Session, kind: Kind, p: ProcessRecord, scenario: str, role: str, purpose: str) -> Step:
-    """GET the monitor of ``p`` as a probe step (read with the profile like a poll)."""
-    return await s.send(kind, "GET", p.monitor, scenario=scenario, process=p.id, purpose=purpose, role=role)
+    """GET the monitor of ``p`` as a probe step, following redirects as a poll does (read with the profile
+    like a poll; the hops stay in the wire log)."""
+    ex = await s.driver.get_following(p.monitor, purpose=purpose, process=p.id)
+    return s.log.add(Step(kind, ex, scenario, p.id, role=role))
 
 
 async def _look_until(s: Session, kind: Kind, p: ProcessRecord, scenario: str, role: str, purpose: str,

@@ -182,6 +182,6 @@ def test_one_redirect_within_the_origin_is_followed(tmp_path):
     assert run.entry("monitor/status-200")["outcome"] == "pass", run.explain()
     hops = [ex for ex in run.report["exchanges"] if ex["response"] and ex["response"]["status"] == 307]
     assert hops and all("?hop=1" in dict(ex["response"]["headers"])["location"] for ex in hops)
-    followed = {ex["seq"] + 1 for ex in hops}
-    assert all(ex["url"].endswith("?hop=1") and ex["purpose"].endswith("(redirect 1)")
-               for ex in run.report["exchanges"] if ex["seq"] in followed)
+    # each hop is followed by its own exchange (not always the next one: requests run side by side)
+    followed = [ex for ex in run.report["exchanges"] if ex["purpose"].endswith("(redirect 1)")]
+    assert len(followed) == len(hops) and all(ex["url"].endswith("?hop=1") for ex in followed)
