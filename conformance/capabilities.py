@@ -53,10 +53,17 @@ async def _look_until(s: Session, kind: Kind, p: ProcessRecord, scenario: str, r
     backoff = Backoff()
     while True:
         step = await _look(s, kind, p, scenario, role, purpose)
+        give_up = _bounded(s, give_up)
         if step.ex.status is None or done(step) or s.now() >= give_up or s.budget_left() <= 0:
             return step
         wait = pace(s.now() - p.accepted_at) if pace else backoff.next(retry_after_seconds(step.ex.header("retry-after")))
         await s.sleep(min(wait, give_up - s.now()))
+
+
+def _bounded(s: Session, give_up: float) -> float:
+    """``give_up``, or the end of the multi pattern's probe phase if that comes first."""
+    end = s.phase_end
+    return give_up if end is None else min(give_up, end)
 
 
 def _view(s: Session, step: Step) -> MonitorView | None:
@@ -113,7 +120,7 @@ async def cancel_probe(s: Session) -> None:
     first = await _cancel(s, p, scenario, "first")
     if first.ex.status not in cancel.first:
         # no cancel here (or a broken one): the processes run on; wait for them as usual
-        await asyncio.gather(*(s.follow(q, scenario) for q in (p, bystander) if q is not None))
+        await asyncio.gather(*(s.follow(q, scenario, by=s.phase_end) for q in (p, bystander) if q is not None))
         return
     p.role = CANCELLED
     s.cancelled.add(p.id)
@@ -215,7 +222,7 @@ async def key_probe(s: Session) -> None:
     started += [q for q in [_adopt_new(s, mismatch, known, scenario) or _took_single(s, mismatch, scenario)]
                 if q is not None]
     await asyncio.gather(_finish(s, [q for q in started if q is not p], scenario),
-                         *(s.follow(q, scenario) for q in started if q is p))
+                         *(s.follow(q, scenario, by=s.phase_end) for q in started if q is p))
     if s.log.pattern == "single" and not await s.ensure_idle():
         return
     shared = {**s.post_headers(), s.log.profile.idempotency_header: new_key()}
@@ -242,7 +249,7 @@ async def _finish(s: Session, processes: list[ProcessRecord | None], scenario: s
             if step.ex.status in cancel.first:
                 s.cancelled.add(q.id)
                 return
-        await s.follow(q, scenario)
+        await s.follow(q, scenario, by=s.phase_end)
 
     await asyncio.gather(*(one(q) for q in processes if q is not None))
 
@@ -298,10 +305,18 @@ async def put_probe(s: Session) -> None:
 async def run(s: Session) -> None:
     """Every idempotence probe: one after the other in the single pattern, side by side in the multi."""
     if s.log.pattern == "multi":
-        # the cancel probe runs beside no burst: a target that gives two simultaneous POSTs one monitor
-        # (multi/distinct-monitors) would otherwise see the cancel remove a process the suite follows
-        await asyncio.gather(cancel_probe(s), put_probe(s))
-        await asyncio.gather(key_probe(s), key_missing_probe(s))
+        if not any(s.log.states(pid) for pid in s.log.processes):
+            s.note("the idempotence probes were skipped: no monitor of this run gave a usable answer")
+            return
+        # every wait of the phase ends within one deadline (a target whose processes never end costs one)
+        s.phase_end = s.now() + s.cfg.deadline
+        try:
+            # the cancel probe runs beside no burst: a target that gives two simultaneous POSTs one monitor
+            # (multi/distinct-monitors) would otherwise see the cancel remove a process the suite follows
+            await asyncio.gather(cancel_probe(s), put_probe(s))
+            await asyncio.gather(key_probe(s), key_missing_probe(s))
+        finally:
+            s.phase_end = None
     else:
         for probe in (cancel_probe, key_probe, key_missing_probe, put_probe):
             await probe(s)

@@ -61,6 +61,8 @@ class Session(Probes):
     cancelled: set[int] = field(default_factory=set)
     #: a cancel was seen to free the single-pattern resource at once (probes may then cancel what they start)
     cancel_frees: bool = False
+    #: when the current phase's waits must end (monotonic; None: each process's own deadline only)
+    phase_end: float | None = None
 
     # -- time ----------------------------------------------------------------
     def now(self) -> float:
