@@ -309,7 +309,7 @@ async def run(s: Session) -> None:
             s.note("the idempotence probes were skipped: no monitor of this run gave a usable answer")
             return
         # every wait of the phase ends within one deadline (a target whose processes never end costs one)
-        s.phase_end = s.now() + s.cfg.deadline
+        s.phase_end = s.phase_deadline()
         try:
             # the cancel probe runs beside no burst: a target that gives two simultaneous POSTs one monitor
             # (multi/distinct-monitors) would otherwise see the cancel remove a process the suite follows

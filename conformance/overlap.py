@@ -151,7 +151,7 @@ async def _lifecycle_pair(s: Session, by: float) -> tuple[ProcessRecord | None, 
 async def run_multi(s: Session) -> None:
     """Every scenario of the multi pattern at once: the whole phase ends within one deadline (each wait is
     bounded by it), whatever the target's monitors do."""
-    by = s.now() + s.cfg.deadline
+    by = s.phase_deadline()
     (a, b), *_ = await asyncio.gather(
         _lifecycle_pair(s, by),
         polling_rate_together(s, prefer=True, by=by),

@@ -23,6 +23,9 @@ from .profiles import MonitorView, fill
 from .waits import Backoff, retry_after_seconds
 
 UNKNOWN_PREFER = "conformance-probe-unknown-token=1"
+#: a phase's waits end one deadline after it began plus this grace, so that a process accepted as the phase
+#: began (its POST takes a moment, more under load) can still be followed to its own deadline
+PHASE_GRACE = 1.0
 #: how many times longer than the look-to-answer window a process must still have had to run, at its
 #: observed pace, for an accepted POST to count as one sent while it was in flight (single/conflict-409)
 FAR_FACTOR = 10.0
@@ -67,6 +70,10 @@ class Session(Probes):
     # -- time ----------------------------------------------------------------
     def now(self) -> float:
         return self.driver.now()
+
+    def phase_deadline(self) -> float:
+        """When a phase that begins now must end its waits (monitor/terminates still decided in it)."""
+        return self.now() + self.cfg.deadline + PHASE_GRACE
 
     def budget_left(self) -> float:
         return self.cfg.budget - self.now()

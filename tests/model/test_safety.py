@@ -137,3 +137,18 @@ def head_without_a_get_after_it():
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_example(case):
     check_example(case)
+
+
+def test_a_monitor_that_appears_between_head_and_get_is_no_mismatch():
+    """accept/monitor-ready's window: GET 404, HEAD 404, then GET 200: the monitor appeared, HEAD did not lie."""
+    from .build import judged
+
+    b = LogBuilder("multi")
+    p = b.accept("/process/1")
+    b.poll(p, status=404)
+    b.head(BASE + "/process/1", status=404, process=p)
+    b.poll(p, "running", 0.1)
+    assert judged(b.log, "safety/head-matches-get").outcome is PASS
+    b.head(BASE + "/process/1", status=405, process=p)  # and a HEAD that answers otherwise than GET still warns
+    b.poll(p, "running", 0.2)
+    assert judged(b.log, "safety/head-matches-get").outcome is WARN
