@@ -21,11 +21,9 @@ from .observations import Expect, Kind, ProcessRecord, Step
 from .overlap import dense_pace
 from .profiles import MonitorView
 from .request_body import variant
+from .requirements.idempotence import BYSTANDER, CANCELLED  # the process roles the checks read: theirs
 from .session import Session, new_key
 from .waits import Backoff, retry_after_seconds
-
-#: process roles (ProcessRecord.role) the checks read
-CANCELLED, BYSTANDER = "cancelled", "bystander"
 
 
 def _2xx(step: Step) -> bool:
