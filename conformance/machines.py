@@ -1,22 +1,37 @@
-"""Hypothesis state machines: random lifecycles against the live target.
+"""Hypothesis state machine: every kind of request the suite knows, in every state a process can be in.
 
-The target is a real, stateful server that cannot be reset between examples,
-so every example starts from a quiescent target (single pattern: the process
-in flight has ended) and the whole exploration stays inside the run's time
-budget. Rules only gather observations through the shared session; the
-invariant asks the same requirement checks that judge the whole run, so a
-violation found here is judged exactly like one found by a scenario.
+The target is a real, stateful server that cannot be reset between examples, so an example goes on from
+the state the previous one left (single pattern: the process in flight, if any, is carried over; nothing
+waits for quiescence between examples) and the whole exploration stays inside the run's time budget.
 
-A failure that does not reproduce on replay (Hypothesis raises Flaky) is still
-the target's failure: its exchanges are in the log and its verdict comes from
-the checks, never from the exception.
+Rules are requests (a valid POST, a malformed POST, a burst, GET and HEAD of a monitor and of a product,
+the profile's cancel) and waits of drawn lengths (fractions of the process duration observed so far, or
+until a process reaches a state). Every request is recorded against the state it was sent in: the model
+state last observed for the process it concerns (ready, running, just or long terminated), or, for a
+request on the resource, whether the suite last saw a process of its own in flight (idle, busy). The
+report shows which (kind x state) pairs were exercised.
+
+Requests that may disturb a process are bracketed by looks at it, so that any disturbance shows as a
+step backwards the checks judge. The invariant asks the same requirement checks that judge the whole
+run, on this example's steps (with what came before about the processes they touch): a violation
+found here is judged exactly like one found by a scenario. The report shows the failing example
+as a numbered wire sequence with a replay command. Hypothesis does not shrink here: a replay on a live target that cannot be reset goes on
+from wherever the target is, so it rarely fails the same way; the coverage-directed steps keep
+examples short instead (each one drives the target to a state and sends one kind of request).
+
+A failure that does not reproduce on replay (Hypothesis raises Flaky) is still the target's failure:
+its exchanges are in the log and its verdict comes from the checks, never from the exception.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import random
+import sys
+from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from hypothesis import HealthCheck, Phase, Verbosity, seed, settings
 from hypothesis import strategies as st
@@ -25,23 +40,101 @@ from hypothesis.stateful import (
 )
 
 from .judge import judge_one
-from .observations import Expect
+from .model import State, in_flight
+from .observations import Expect, Kind, Log, ProcessRecord, Step
 from .outcomes import Outcome
 from .requirements import REGISTRY
 from .session import Session
-from .waits import retry_after_seconds
 
 SCENARIO = "state-machine"
-PAUSES = st.sampled_from([0.05, 0.0, 0.15])
+_DEBUG = bool(os.environ.get("CONFORMANCE_MACHINE_DEBUG"))  # prints examples and violations to stderr
 NOTHING = None  # bundle entry for "no process came of it"
+#: waits, as fractions of the process duration observed so far (0: none; the simplest draw)
+WAIT_FRACTIONS = (0.0, 0.15, 0.4, 0.7, 1.3)
+#: where in its running phase a coverage-directed step catches a process, as extra waits in process durations
+#: after it was first seen running (the simplest draw is mid-way)
+RUNNING_AT = (0.35, 0.0, 0.6)
+#: states a wait may drive a process to
+UNTIL = (State.RUNNING, State.TERMINATED)
+#: longest single wait (seconds), whatever the duration seen
+MAX_WAIT = 5.0
+#: a terminated process is "just" terminated within this share of the duration seen after its end was first seen
+JUST = 0.5
+#: malformed POSTs per example at most (each is cheap, but a target that accepts them starts processes)
+MAX_MALFORMED = 3
+
 # Checks that can be decided while the machine runs (the rest need the whole run).
 LIVE_CHECKS = (
     "accept/status-202", "accept/monitor-link", "accept/monitor-ready", "monitor/status-200", "monitor/schema",
     "monitor/transitions", "monitor/progress-monotonic", "monitor/product-when-terminated",
-    "monitor/product-stable", "product/available", "product/stable", "single/conflict-409",
-    "single/conflict-no-effect", "single/same-monitor", "single/reaccept", "single/race-one-winner",
-    "multi/accept-all", "multi/distinct-monitors", "multi/independent", "errors/malformed-body",
+    "monitor/product-stable", "monitor/outcome-consistent", "product/available", "product/stable",
+    "product/distinct", "product/not-before-end", "single/conflict-409", "single/conflict-no-effect",
+    "single/same-monitor", "single/reaccept", "single/race-one-winner", "multi/accept-all",
+    "multi/distinct-monitors", "multi/independent", "errors/malformed-body", "idempotence/delete",
 )
+
+# -- request kinds and states (the coverage table) ------------------------------------------------------
+
+POST, MALFORMED, BURST = "post", "malformed-post", "burst"
+GET_MONITOR, HEAD_MONITOR, GET_PRODUCT, HEAD_PRODUCT, CANCEL = (
+    "get-monitor", "head-monitor", "get-product", "head-product", "cancel")
+RESOURCE_KINDS = (POST, MALFORMED, BURST)
+PROCESS_KINDS = (GET_MONITOR, HEAD_MONITOR, GET_PRODUCT, HEAD_PRODUCT, CANCEL)
+IDLE, BUSY = "idle", "busy"
+READY, RUNNING, JUST_ENDED, LONG_ENDED = "ready", "running", "just terminated", "long terminated"
+PROCESS_STATES = (READY, RUNNING, JUST_ENDED, LONG_ENDED)
+RESOURCE_STATES = (IDLE, BUSY)
+
+
+def possible_pairs(log: Log) -> list[tuple[str, str]]:
+    """The (request kind, state) pairs the machine can reach against this profile: product requests
+    only where products have URIs (before the end only where the URI is known early; HEAD only once
+    ended), the cancel only where the profile has one."""
+    profile = log.profile
+    early = bool(profile.product_early or profile.accept_product)
+    links = not profile.inline_product or early
+    pairs = [(k, s) for k in RESOURCE_KINDS for s in RESOURCE_STATES]
+    for kind in PROCESS_KINDS:
+        if kind in (GET_PRODUCT, HEAD_PRODUCT) and not links:
+            continue
+        if kind == CANCEL and profile.cancel is None:
+            continue
+        for state in PROCESS_STATES:
+            if state in (READY, RUNNING) and (kind == HEAD_PRODUCT or (kind == GET_PRODUCT and not early)):
+                continue
+            pairs.append((kind, state))
+    return pairs
+
+
+@dataclass
+class Coverage:
+    """Which (kind, state) pairs were exercised, how often, and in which example first."""
+
+    counts: dict[tuple[str, str], int] = field(default_factory=dict)
+    first: dict[tuple[str, str], int] = field(default_factory=dict)
+    example: int = 0
+
+    def add(self, kind: str, state: str) -> None:
+        key = (kind, state)
+        self.counts[key] = self.counts.get(key, 0) + 1
+        self.first.setdefault(key, self.example)
+
+    def as_dict(self, log: Log) -> dict:
+        possible = possible_pairs(log)
+        pairs = [{"kind": k, "state": s, "count": self.counts.get((k, s), 0), "first_example": self.first.get((k, s))}
+                 for k, s in possible]
+        reached = [p for p in pairs if p["count"]]
+        firsts = [p["first_example"] for p in reached]
+        return {
+            "kinds": list(dict.fromkeys(k for k, _s in possible)),
+            "states": [*RESOURCE_STATES, *PROCESS_STATES],
+            "pairs": pairs,
+            "reached": len(reached),
+            "possible": len(possible),
+            "examples": self.example,
+            # how many examples it took to reach every pair (None: not all were reached)
+            "all_reached_after": max(firsts) if firsts and len(reached) == len(possible) else None,
+        }
 
 
 class TargetViolation(AssertionError):
@@ -50,163 +143,550 @@ class TargetViolation(AssertionError):
         self.req_id = req_id
 
 
+def _path(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: float,
-                 failures: dict[str, list[str]]) -> type:
-    """A state machine class bound to one live session; ``failures`` collects, per requirement,
-    the steps of the example that first violated it (recorded as they happen, so a replay that
-    goes differently cannot lose them)."""
-    single = session.log.pattern == "single"
-    trace: list[str] = []
+                 failures: dict[str, list[str]], coverage: Coverage, replay: str) -> type:
+    """A state machine class bound to one live session; ``failures`` collects, per requirement, the
+    shortest example seen to violate it (as a numbered wire sequence, recorded as it happens, so that a
+    replay that goes differently cannot lose it); ``coverage`` the (kind x state) pairs exercised."""
+    log = session.log
+    single = log.pattern == "single"
+    profile = log.profile
+    #: violation: this example's (it is raised at its end)
+    clock: dict[str, Any] = {"violation": None}
+    #: pid -> session time its end was first seen
+    ended_at: dict[int, float] = {}
+    #: pid -> how many cancels the machine sent it
+    cancels: dict[int, int] = {}
 
     def run(coro) -> Any:
         return loop.run_until_complete(coro)
 
     def time_left() -> bool:
-        return session.now() < budget_end and session.budget_left() > 0 and not session.stuck
+        return (session.now() < budget_end and session.budget_left() > 0 and not session.stuck
+                and clock["violation"] is None)
 
-    def idle() -> bool:
-        return single and (session.current is None or session.terminated(session.current.id))
+    def duration() -> float:
+        """The process duration seen so far: the longest acceptance-to-first-terminated-look."""
+        seen = []
+        for pid, rec in log.processes.items():
+            end = next((s for s, v in log.states(pid) if v.state is State.TERMINATED), None)
+            if end is not None and pid not in session.cancelled:
+                seen.append(end.ex.started - rec.accepted_at)
+        seen.sort()
+        return min(MAX_WAIT, max(0.05, seen[len(seen) // 2] if seen else 0.05))
+
+    def observed(p: ProcessRecord) -> str | None:
+        """The state of ``p`` for the coverage table: the model state last observed (None: never seen)."""
+        view = session.last_view.get(p.id)
+        if view is None:
+            return None
+        if view.state is not State.TERMINATED:
+            return READY if view.state is State.READY else RUNNING
+        first = next((s.ex.ended for s, v in log.states(p.id) if v.state is State.TERMINATED), None)
+        first = ended_at.setdefault(p.id, session.now()) if first is None else first
+        return JUST_ENDED if session.now() - first <= JUST * duration() else LONG_ENDED
+
+    def note_end(p: ProcessRecord) -> None:
+        view = session.last_view.get(p.id)
+        if view is not None and view.state is State.TERMINATED:
+            ended_at.setdefault(p.id, session.now())
+
+    def resource() -> str:
+        """idle or busy: whether a process of the suite was last seen in flight (single: the current one)."""
+        if single:
+            p = session.current
+            busy = p is not None and p.id not in session.cancelled and (
+                (view := session.last_view.get(p.id)) is None or in_flight(view.state))
+            return BUSY if busy else IDLE
+        for pid in log.processes:
+            view = session.last_view.get(pid)
+            if pid not in session.cancelled and pid not in session.lost and view is not None and in_flight(view.state):
+                return BUSY
+        return IDLE
+
+    def usable(p) -> bool:
+        """Whether requests about ``p`` can be sent (single pattern: an earlier process whose monitor URI
+        now names the current one cannot be asked about any more)."""
+        if p is NOTHING or p.monitor is None or p.id in session.lost or not time_left():
+            return False
+        now = session.current
+        return not single or now is None or now is p or now.monitor != p.monitor
+
+    class ExampleLog:
+        """This example's rules and the steps each sent."""
+
+        def __init__(self) -> None:
+            self.first_step = len(log.steps)
+            self.rules: list[tuple[str, int]] = []  # (rule text, index of its first step)
+            self.start = self._describe_start()
+
+        @staticmethod
+        def _describe_start() -> str:
+            if single:
+                p = session.current
+                if p is None:
+                    return "start: the resource holds no process of the suite"
+                state = observed(p) or "not yet seen"
+                return f"start: resource {resource()}, process {p.id} {state} (left by what ran before)"
+            busy = [pid for pid in log.processes if (v := session.last_view.get(pid)) is not None
+                    and in_flight(v.state) and pid not in session.cancelled]
+            return f"start: {len(busy)} process(es) of the suite last seen in flight"
+
+        def rule(self, text: str) -> None:
+            self.rules.append((text, len(log.steps)))
+
+        def steps(self) -> list[Step]:
+            return log.steps[self.first_step:]
+
+        def wire(self, evidence: list[int]) -> list[str]:
+            """The example as a numbered wire sequence, each request under the rule that sent it; long runs
+            of looks at one process and the rest of a burst are shortened to '...' (the report's wire log
+            has every exchange)."""
+            bounds = [i for _t, i in self.rules] + [len(log.steps)]
+            lines = [self.start]
+            n = 0
+            for (text, lo), hi in zip(self.rules, bounds[1:]):
+                steps = log.steps[lo:hi]
+                if not steps and text.startswith("cover("):
+                    continue
+                lines.append(text)
+                for i, step in enumerate(steps):
+                    n += 1
+                    in_burst = step.burst is not None and i > 0 and steps[i - 1].burst == step.burst
+                    looks = (step.kind is Kind.POLL and 2 <= i < len(steps) - 2 and step.seq not in evidence
+                             and all(x.kind is Kind.POLL for x in steps[i - 2:i + 3]))
+                    if in_burst or looks:
+                        if lines[-1] != "  ...":
+                            lines.append("  ...")
+                        continue
+                    lines.append(f"  {n}. {_describe(step)}")
+            return lines
+
+    def _describe(step: Step) -> str:
+        ex = step.ex
+        answer = str(ex.status) if ex.status is not None else f"error: {ex.error}"
+        extra = ""
+        if step.kind is Kind.POLL and ex.status is not None:
+            view = log.monitor_view(step)
+            if view.state is not None:
+                extra = f" {view.state.value}" + (f" {view.progress:g}" if view.progress is not None else "")
+        who = f" (process {step.process})" if step.process is not None else ""
+        return f"#{ex.seq} {ex.method} {_path(ex.url)} -> {answer}{extra}{who}"
+
+    def window() -> tuple[Log, Log]:
+        """This example's steps with what came before about the processes they touch; and that context alone."""
+        mine = current.steps() if current else []
+        touched = {s.process for s in mine if s.process is not None}
+        before = [s for s in log.steps[:current.first_step] if s.process in touched] if current else []
+        processes = {pid: log.processes[pid] for pid in touched if pid in log.processes}
+        whole = Log(log.profile, log.pattern, expected=log.expected)
+        whole.steps, whole.processes = before + mine, processes
+        context = Log(log.profile, log.pattern, expected=log.expected)
+        context.steps, context.processes = before, processes
+        for part in (whole, context):
+            part._accept_cache, part._monitor_cache = log._accept_cache, log._monitor_cache
+        return whole, context
+
+    current: ExampleLog | None = None
 
     class LifecycleMachine(RuleBasedStateMachine):
-        """Rules never depend on the server through preconditions or bundle sizes (that would
-        make Hypothesis's data generation inconsistent between runs against a live server):
-        every rule is always enabled, returns exactly one bundle entry, and does nothing when
-        the target's state or the budget does not allow it."""
+        """Rules never depend on the server through preconditions or bundle sizes (that would make
+        Hypothesis's data generation inconsistent between runs against a live server): every rule is
+        always enabled and does nothing when the target's state or the budget does not allow it."""
 
         processes = Bundle("processes")
 
         def __init__(self) -> None:
+            nonlocal current
             super().__init__()
             self.malformed = 0
-            trace.clear()
+            coverage.example += 1
+            clock["violation"] = None
+            current = ExampleLog()
+            if _DEBUG:
+                print(f"example {coverage.example} at {session.now():.2f} s", file=sys.stderr)
 
-        def _note(self, text: str) -> None:
-            trace.append(text)
+        # -- helpers -----------------------------------------------------------------------------------
+        def _look(self, p: ProcessRecord, purpose: str) -> None:
+            """A GET of the monitor of ``p`` (a probe step once it was cancelled: it may be gone by then)."""
+            if p.id in session.cancelled:
+                run(session.send(Kind.CANCEL, "GET", p.monitor, scenario=SCENARIO, process=p.id, role="after",
+                                 purpose=f"{purpose} (a cancelled process: gone or ended)"))
+            else:
+                run(session.poll(p, SCENARIO, purpose))
+                note_end(p)
 
-        @initialize()
-        def quiesce(self) -> None:
-            if single and time_left():
-                run(session.ensure_idle())
+        def _kind_state(self, kind: str, p: ProcessRecord) -> str:
+            state = observed(p)
+            if state is None:  # never seen yet: a look first, so the pair is known
+                self._look(p, "look at the process before the request")
+                state = observed(p) or READY
+            coverage.add(kind, state)
+            return state
+
+        # -- requests on the resource --------------------------------------------------------------------
+        @initialize(target=processes)
+        def carry_over(self):
+            """Go on from what ran before: the single pattern's process (in flight or not), or the multi
+            pattern's latest process of the machine."""
+            current.rule("carry over the state left by what ran before")
+            if single:
+                return session.current if session.current is not None and session.current.monitor else NOTHING
+            mine = [p for p in log.processes.values() if p.scenario == SCENARIO and p.monitor]
+            return mine[-1] if mine else NOTHING
 
         @rule(target=processes)
         def post_valid(self):
             if not time_left():
                 return NOTHING
-            if single and not idle() and session.current is not None and session.current.monitor:
-                step = run(session.post_in_flight(session.current, SCENARIO))
-                self._note(f"post_valid() while in flight -> {step.ex.status or step.ex.error}")
-                return session.current
-            p = run(session.start(SCENARIO))
-            self._note(f"post_valid() -> {session.log.steps[-1].ex.summary()}")
-            if p is None:
+            state = resource()
+            coverage.add(POST, state)
+            current.rule(f"post_valid() [resource {state}]")
+            if single:
+                p = session.current
+                if state == BUSY and p is not None and p.monitor:
+                    run(session.post_in_flight(p, SCENARIO))
+                    return session.current if session.current is not p else NOTHING
+                expect = Expect.ACCEPT if p is None else (
+                    Expect.AFTER_CANCEL if p.id in session.cancelled else Expect.REACCEPT)
+                step = run(session.send(Kind.POST, "POST", session.cfg.target_url, scenario=SCENARIO,
+                                        purpose="POST on the resource (state machine)", expect=expect,
+                                        body=session.cfg.body, headers=session.post_headers()))
+                new = session.adopt(step, SCENARIO)
+            else:
+                new = run(session.start(SCENARIO))
+            if new is None:
                 return NOTHING
-            run(session.poll(p, SCENARIO, "first GET right after the acceptance"))
-            return p
+            self._look(new, "first GET right after the acceptance")
+            return new
 
         @rule()
         def post_malformed(self) -> None:
-            if not time_left() or (single and not idle()) or self.malformed >= 2:
+            if not time_left() or self.malformed >= MAX_MALFORMED:
                 return
             self.malformed += 1
+            state = resource()
+            coverage.add(MALFORMED, state)
+            current.rule(f"post_malformed() [resource {state}]")
+            p = session.current if single else None
+            watched = p is not None and state == BUSY and p.monitor is not None and p.id not in session.lost
+            if watched:
+                self._look(p, "look at the process before a malformed POST")
             step = run(session.malformed(SCENARIO))
-            self._note(f"post_malformed() -> {step.ex.status or step.ex.error}")
             if step.ex.status is not None and 200 <= step.ex.status < 300:
-                session.adopt(step, SCENARIO)
-
-        # Time is part of the input: a look at a monitor comes after a short pause drawn by
-        # Hypothesis (the simplest draw is not 'no pause', so even minimal examples see time pass).
-        @rule(p=processes, pause=PAUSES)
-        def get_monitor(self, p, pause: float) -> None:
-            if p is NOTHING or not time_left():
-                return
-            run(session.sleep(pause))
-            step, view = run(session.poll(p, SCENARIO))
-            self._note(f"get_monitor(process {p.id}, pause={pause}) -> {step.ex.status or step.ex.error}"
-                       f" {view.raw_state if view else ''}")
-
-        @rule(p=processes, pause=PAUSES)
-        def head_monitor(self, p, pause: float) -> None:
-            if p is NOTHING or not time_left():
-                return
-            run(session.sleep(pause))
-            run(session.head_pair(p.monitor, SCENARIO, p.id))
-            self._note(f"head_monitor(process {p.id}, pause={pause})")
-
-        @rule(p=processes)
-        def get_product(self, p) -> None:
-            if p is NOTHING or not time_left():
-                return
-            run(session.products(p, SCENARIO))
-            self._note(f"get_product(process {p.id})")
-
-        @rule(seconds=st.sampled_from([0.05, 0.0, 0.25]))
-        def wait(self, seconds: float) -> None:
-            """Let time pass: as long as the last Retry-After said (when it said), bounded."""
-            if not time_left():
-                return
-            last = session.log.steps[-1].ex.header("retry-after") if session.log.steps else None
-            hint = retry_after_seconds(last)
-            run(session.sleep(min(1.0, hint if hint is not None and seconds else seconds)))
-            self._note(f"wait({seconds})")
+                session.adopt(step, SCENARIO)  # it started something after all
+                step.kind = Kind.MALFORMED
+            elif watched:
+                self._look(p, "look at the process after a malformed POST")
 
         @rule(target=processes)
         def burst(self):
-            if not time_left() or (single and not idle()):
+            if not time_left():
                 return NOTHING
-            steps = run(session.burst(SCENARIO, Expect.RACE if single else Expect.ACCEPT))
-            self._note(f"burst() -> {[s.ex.status or s.ex.error for s in steps]}")
-            first = NOTHING
-            for st_ in steps:
-                if st_.ex.status is not None and 200 <= st_.ex.status < 300:
-                    p = session.adopt(st_, SCENARIO)
-                    if first is NOTHING and p is not None:
-                        first = p
+            state = resource()
+            coverage.add(BURST, state)
+            current.rule(f"burst() [resource {state}]")
+            # single: a race only on a resource known idle (a cancelled process may still hold it: ANY)
+            cancelled = session.current is not None and session.current.id in session.cancelled
+            expect = (Expect.RACE if state == IDLE and not cancelled else Expect.ANY) if single else Expect.ACCEPT
+            steps = run(session.burst(SCENARIO, expect))
+            started = []
+            for step in steps:
+                if step.ex.status is not None and 200 <= step.ex.status < 300:
+                    p = session.adopt(step, SCENARIO)
+                    if p is not None:
+                        started.append(p)
                     if single:
                         break
-            return first
+            for p in started[:3]:
+                self._look(p, "does the new monitor answer?")
+            # one bundle entry whatever happened: a bundle that grows with the target's answers would make
+            # Hypothesis's data generation differ between replays of one example
+            return started[0] if started else NOTHING
+
+        # -- requests about one process ------------------------------------------------------------------
+        @rule(p=processes)
+        def get_monitor(self, p) -> None:
+            if not usable(p):
+                return
+            state = self._kind_state(GET_MONITOR, p)
+            current.rule(f"get_monitor(process {p.id}) [{state}]")
+            self._look(p, "poll the monitor (state machine)")
+
+        @rule(p=processes)
+        def head_monitor(self, p) -> None:
+            if not usable(p):
+                return
+            state = self._kind_state(HEAD_MONITOR, p)
+            current.rule(f"head_monitor(process {p.id}) [{state}]")
+            if p.id in session.cancelled:
+                # no pair to compare: the monitor may be gone, and (single) its URI may soon name a new process
+                run(session.send(Kind.CANCEL, "HEAD", p.monitor, scenario=SCENARIO, process=p.id, role="after-head",
+                                 purpose="HEAD of a cancelled process's monitor"))
+                return
+            # bracketed by GETs: a HEAD that disturbs the process shows as a step backwards
+            self._look(p, "look at the process before a HEAD")
+            run(session.head_pair(p.monitor, SCENARIO, p.id))
+            note_end(p)
+
+        def _product(self, p: ProcessRecord, kind: str) -> None:
+            if not usable(p):
+                return
+            state = self._kind_state(kind, p)
+            # a cancelled process has no product (and in the single pattern its URI may name another's by now)
+            url = session.product_url(p) if p.id not in session.cancelled else None
+            if url is None and state in (READY, RUNNING) and kind == GET_PRODUCT and p.product_uri:
+                current.rule(f"get_product(process {p.id}) [{state}: before the end]")
+                run(session.early_product(p, SCENARIO))
+                note_end(p)
+                return
+            if url is None:
+                coverage.counts[(kind, state)] -= 1  # nothing to request: not exercised after all
+                if not coverage.counts[(kind, state)]:
+                    del coverage.counts[(kind, state)]
+                    coverage.first.pop((kind, state), None)
+                return
+            current.rule(f"{kind.replace('-', '_')}(process {p.id}) [{state}]")
+            if kind == GET_PRODUCT:
+                run(session.send(Kind.PRODUCT, "GET", url, scenario=SCENARIO, process=p.id,
+                                 purpose="fetch the product (state machine)"))
+            else:
+                run(session.head_pair(url, SCENARIO, p.id, kind=Kind.PRODUCT))
+
+        @rule(p=processes)
+        def get_product(self, p) -> None:
+            self._product(p, GET_PRODUCT)
+
+        @rule(p=processes)
+        def head_product(self, p) -> None:
+            self._product(p, HEAD_PRODUCT)
+
+        @rule(p=processes)
+        def cancel(self, p) -> None:
+            """The profile's cancel: the first one watched until the process is gone or ended (so the
+            suite knows it needs no waiting for), later ones as repeats."""
+            cancel = profile.cancel
+            if cancel is None or not usable(p):
+                return
+            state = self._kind_state(CANCEL, p)
+            current.rule(f"cancel(process {p.id}) [{state}]")
+            from .capabilities import CANCELLED, _cancel, _watch
+
+            repeat = cancels.get(p.id, 0) > 0
+            if not repeat and p.id not in session.cancelled:
+                self._look(p, "look right before the cancel")
+            step = run(_cancel(session, p, SCENARIO, "repeat" if repeat or p.id in session.cancelled else "first"))
+            cancels[p.id] = cancels.get(p.id, 0) + 1
+            if step.ex.status not in cancel.first and not repeat:
+                return  # not taken: the process goes on as before
+            if not repeat:
+                p.role = CANCELLED
+                session.cancelled.add(p.id)
+                last = run(_watch(session, p, SCENARIO, "after", "look at the process after the cancel"))
+                if last.ex.status is not None and 200 <= last.ex.status < 300:
+                    view = log.monitor_view(last)
+                    if view.state is State.TERMINATED:
+                        session.last_view[p.id] = view
+                        note_end(p)
+            else:
+                self._look(p, "look again after the repeated cancel: never a restart")
+
+        # -- time ----------------------------------------------------------------------------------------
+        @rule(fraction=st.sampled_from(WAIT_FRACTIONS))
+        def wait(self, fraction: float) -> None:
+            """Let time pass: a drawn share of the process duration seen so far."""
+            if not time_left() or not fraction:
+                return
+            seconds = min(MAX_WAIT, fraction * duration())
+            current.rule(f"wait({fraction:g} x duration = {seconds:.3f} s)")
+            run(session.sleep(seconds))
+
+        @rule(p=processes, until=st.sampled_from(UNTIL))
+        def wait_until(self, p, until: State) -> None:
+            """Let time pass until a process is seen in a state (or later), looking at it as politely as
+            the scenarios do while it runs."""
+            if not usable(p) or p.id in session.cancelled:
+                return
+            current.rule(f"wait_until(process {p.id}, {until.value})")
+
+            def reached(view) -> bool:
+                return view.state is State.TERMINATED or (view.state is State.RUNNING and until is State.RUNNING)
+
+            self._until(p, reached)
+
+        def _until(self, p: ProcessRecord, reached) -> None:
+            pace = max(0.01, duration() / 20)
+            run(session.follow(p, SCENARIO, until=reached, interval=pace,
+                               by=min(budget_end, session.now() + max(MAX_WAIT, 3 * duration()))))
+            note_end(p)
+
+        # -- coverage-directed steps -----------------------------------------------------------------------
+        def _in_flight(self) -> list[ProcessRecord]:
+            return [q for q in log.processes.values() if q.scenario == SCENARIO and usable(q)
+                    and q.id not in session.cancelled and (v := session.last_view.get(q.id)) is not None
+                    and in_flight(v.state)]
+
+        def _ended(self) -> list[ProcessRecord]:
+            return [q for q in log.processes.values() if q.scenario == SCENARIO and usable(q)
+                    and q.id not in session.cancelled and observed(q) in (JUST_ENDED, LONG_ENDED)]
+
+        def _new(self) -> ProcessRecord | None:
+            """A new process (single: once the resource is idle)."""
+            if single and resource() == BUSY and session.current is not None:
+                self._until(session.current, lambda v: v.state is State.TERMINATED)
+            p = self.post_valid()
+            return p if p is not NOTHING else None
+
+        def _fetched(self) -> list[ProcessRecord]:
+            """Ended processes whose product the machine has fetched before: a product read again later,
+            in another state of the target, shows whether it stays the same."""
+            read = {s.process for s in log.of(Kind.PRODUCT) if s.scenario == SCENARIO}
+            return [q for q in self._ended() if q.id in read]
+
+        def _drive(self, state: str, extra: float, kind: str = "") -> ProcessRecord | None:
+            """Bring the target to ``state`` (a resource state, or a process's) the cheapest way it can: a
+            process already there, a new one, or a wait; the process concerned (None: the resource)."""
+            d = duration()
+            if state == IDLE:
+                for q in self._in_flight():
+                    self._until(q, lambda v: v.state is State.TERMINATED)
+                return None
+            if state == BUSY:
+                if resource() == IDLE:
+                    self._new()
+                return None
+            if state == READY:
+                return self._new()
+            if state == RUNNING:
+                p = next(iter(self._in_flight()), None) or self._new()
+                if p is not None:
+                    self._until(p, lambda v: v.state is not State.READY)
+                    if extra and observed(p) == RUNNING:  # somewhere later in the running phase
+                        run(session.sleep(min(MAX_WAIT, extra * d)))
+                        self._look(p, "look at the process before the request")
+                return p
+            again = self._fetched() if kind in (GET_PRODUCT, HEAD_PRODUCT) else []
+            p = next(iter(again or (self._ended() if state == LONG_ENDED else [])), None)
+            p = p or next(iter(self._in_flight()), None) or self._new()
+            if p is not None:
+                self._until(p, lambda v: v.state is State.TERMINATED)
+                if state == LONG_ENDED and observed(p) == JUST_ENDED:
+                    run(session.sleep(min(MAX_WAIT, (JUST + 0.1) * d)))
+            return p
+
+        def _cover(self, pick: int, extra: float):
+            """The next (kind, state) pair not exercised yet (``pick`` chooses among them), driven to and sent."""
+            if not time_left():
+                return NOTHING
+            possible = possible_pairs(log)
+            todo = [pair for pair in possible if pair not in coverage.counts] or possible
+            kind, state = todo[pick % len(todo)]
+            current.rule(f"cover({kind}, {state})")
+            p = self._drive(state, extra, kind)
+            if kind == POST:
+                return self.post_valid()
+            if kind == MALFORMED:
+                self.malformed = min(self.malformed, MAX_MALFORMED - 1)
+                self.post_malformed()
+                return NOTHING
+            if kind == BURST:
+                return self.burst()
+            if p is None:
+                return NOTHING
+            {GET_MONITOR: self.get_monitor, HEAD_MONITOR: self.head_monitor, GET_PRODUCT: self.get_product,
+             HEAD_PRODUCT: self.head_product, CANCEL: self.cancel}[kind](p)
+            return p
+
+        # two rules, so that about a quarter of the steps are coverage-directed
+        @rule(target=processes, pick=st.integers(0, 1 << 16), extra=st.sampled_from(RUNNING_AT))
+        def cover(self, pick: int, extra: float):
+            return self._cover(pick, extra)
+
+        @rule(target=processes, pick=st.integers(0, 1 << 16), extra=st.sampled_from(RUNNING_AT))
+        def cover_more(self, pick: int, extra: float):
+            return self._cover(pick, extra)
 
         @invariant()
         def model_holds(self) -> None:
-            mine = session.log.subset(SCENARIO)
+            if current is None or not current.steps() or not time_left():
+                return
+            whole, context = window()
             for req_id in LIVE_CHECKS:
                 req = REGISTRY[req_id]
-                if session.log.pattern not in req.patterns:
+                if log.pattern not in req.patterns or req.not_applicable(profile):
                     continue
-                finding = judge_one(req, mine)
-                if finding.outcome is Outcome.FAIL:
-                    failures.setdefault(req_id, [*trace, f"-> {req_id}: {finding.message}"])
-                    raise TargetViolation(req_id, finding.message)
+                finding = judge_one(req, whole)
+                if finding.outcome is not Outcome.FAIL or judge_one(req, context).outcome is Outcome.FAIL:
+                    continue
+                trace = [*current.wire(list(finding.evidence)), f"-> {req_id}: {finding.message}",
+                         f"replay: {replay}"]
+                known = failures.get(req_id)
+                if known is None or len(trace) < len(known):
+                    failures[req_id] = trace
+                if _DEBUG:
+                    print(f"  violation {req_id} after {len(current.steps())} steps", file=sys.stderr)
+                # raised at the end of the example, not here: the example goes on drawing its steps (they do
+                # nothing now), so that a replay on the live target that does not fail draws the same data
+                clock["violation"] = TargetViolation(req_id, finding.message)
+                return
 
         def teardown(self) -> None:
-            # Leave the target as the next example expects it: nothing of ours in flight.
-            if single and time_left():
-                run(session.ensure_idle())
+            if clock["violation"] is not None:
+                raise clock["violation"]
 
     return LifecycleMachine
 
 
 def run_machine(session: Session, loop: asyncio.AbstractEventLoop, cfg) -> None:
-    """Explore lifecycles with Hypothesis within the run's budget; record the seed and failing steps."""
+    """Explore with Hypothesis within the run's budget; record the seed, failing sequences and coverage."""
     budget_end = session.now() + max(0.0, session.budget_left())
     the_seed = cfg.hypothesis_seed if cfg.hypothesis_seed is not None else random.SystemRandom().randrange(2**32)
-    record: dict = {"seed": the_seed, "replay": f"--conformance-seed {the_seed}", "failures": {}}
+    replay = replay_command(cfg, the_seed)
+    coverage = Coverage()
+    record: dict = {"seed": the_seed, "replay": replay, "failures": {}}
     session.log.hypothesis = record
-    machine = make_machine(session, loop, budget_end, record["failures"])
+    machine = make_machine(session, loop, budget_end, record["failures"], coverage, replay)
     test = get_state_machine_test(machine, settings=settings(
         max_examples=cfg.hypothesis_examples,
         stateful_step_count=cfg.hypothesis_steps,
         deadline=None,
         database=None,
-        phases=(Phase.explicit, Phase.generate),  # no shrinking: replays hit a stateful server
+        # no shrinking: a replay on the live target goes on from wherever the target is, so it rarely fails
+        # the same way (Hypothesis then gives up as 'flaky'); the failing example is shown from the rule
+        # before its first evidence instead (ExampleLog.wire)
+        phases=(Phase.explicit, Phase.generate),
         suppress_health_check=list(HealthCheck),
         report_multiple_bugs=False,
         verbosity=Verbosity.quiet,
         print_blob=False,
     ))
     seed(the_seed)(test)
+    started = session.now()
     try:
         test()
     except Exception as exc:  # the verdicts come from the log; only an unexplained stop is worth a note
+        if _DEBUG:
+            import traceback
+            traceback.print_exc()
         if not record["failures"]:
             first = str(exc).splitlines()[0][:200] if str(exc) else ""
             session.note(f"the state machine stopped early: {type(exc).__name__}: {first}")
+    finally:
+        record["coverage"] = coverage.as_dict(session.log)
+        record["seconds"] = round(session.now() - started, 3)
+    if session.log.pattern == "single" and session.budget_left() > 0:
+        # leave the resource as the suite found it: nothing of ours in flight (once, not per example)
+        loop.run_until_complete(session.ensure_idle())
+
+
+def replay_command(cfg, the_seed: int) -> str:
+    """The command line that replays this exploration (same target, pattern, profile, examples and seed)."""
+    parts = ["pytest --pyargs conformance", f"--target-url {cfg.target_url}", f"--pattern {cfg.pattern}",
+             f"--profile {cfg.profile.name}" if not getattr(cfg, "profile_file", None) else "",
+             f"--hypothesis-examples {cfg.hypothesis_examples}", f"--conformance-seed {the_seed}"]
+    return " ".join(p for p in parts if p)

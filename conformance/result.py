@@ -91,6 +91,11 @@ def build_report(
         "processes": _processes(log),
         "idempotence": answer(log, {req.id: f for req, f in findings}),
     }
+    if hyp.get("coverage"):
+        # the state machine's exploration: its seed, replay command, time, and the (request kind x state)
+        # pairs it exercised (conformance.machines)
+        report["hypothesis"] = {"seed": hyp.get("seed"), "replay": hyp.get("replay", ""),
+                                "seconds": hyp.get("seconds"), "coverage": hyp["coverage"]}
     return report
 
 

@@ -226,8 +226,36 @@ def context(report: dict[str, Any]) -> dict[str, Any]:
         "omitted": omitted,
         "process_count": len(report.get("processes") or []),
         "idempotence": _idempotence(report, reqs, exchanges),
+        "machine": _machine(report),
         "options": _options(report),
         "exchange_count": len(exchanges),
+    }
+
+
+def _machine(report: dict[str, Any]) -> dict[str, Any] | None:
+    """The state machine's coverage as a small table: request kinds by process or resource states, each cell
+    how often the pair was exercised ('-': a pair this profile cannot have)."""
+    hyp = report.get("hypothesis")
+    cov = hyp.get("coverage") if isinstance(hyp, dict) else None
+    if not isinstance(cov, dict):
+        return None
+    pairs = {(str(p.get("kind")), str(p.get("state"))): p for p in cov.get("pairs") or [] if isinstance(p, dict)}
+    states = [str(s) for s in cov.get("states") or []]
+    rows = []
+    for kind in cov.get("kinds") or []:
+        cells = []
+        for state in states:
+            pair = pairs.get((str(kind), state))
+            count = pair.get("count", 0) if pair else None
+            cells.append({"text": "-" if pair is None else visible(count), "missed": pair is not None and not count})
+        rows.append({"kind": visible(kind), "cells": cells})
+    after = cov.get("all_reached_after")
+    return {
+        "states": [visible(s) for s in states], "rows": rows,
+        "summary": visible(f"{cov.get('reached')} of {cov.get('possible')} pairs in {cov.get('examples')} example(s)"
+                           + (f"; all reached after {after}" if after else "")
+                           + (f"; {hyp.get('seconds')} s" if hyp.get("seconds") is not None else "")),
+        "replay": visible(hyp.get("replay") or ""),
     }
 
 

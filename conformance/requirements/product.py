@@ -100,8 +100,16 @@ def _another_may_end_between(log: Log, a, b) -> bool:
     """Could a process other than the one these GETs were for have terminated between them?
 
     True unless every other process was accepted after ``b``, seen terminated before ``a``, or seen
-    terminated with a product link other than this one (or none).
+    terminated with a product link other than this one (or none). In the multi pattern every process has
+    a product URI of its own: only one that was seen naming this one could (sharing a URI is
+    product/distinct's finding).
     """
+    if log.pattern == "multi":
+        return any(
+            pid != a.process and (rec.product_uri == a.ex.url
+                                  or any(v.product == a.ex.url for _s, v in log.states(pid)))
+            for pid, rec in log.processes.items()
+        )
     for pid, rec in log.processes.items():
         if pid == a.process or rec.accepted_at >= b.ex.ended:
             continue

@@ -9,7 +9,7 @@ as a user would, then reads the JSON report. Test ids are the variant names: ``m
 import pytest
 
 from conformance.requirements import REGISTRY
-from fixtures.behaviour import MUTANTS, VALID_VARIANTS
+from fixtures.behaviour import MACHINE_ONLY, MUTANTS, VALID_VARIANTS
 from fixtures.selfproof import prove
 
 
@@ -30,4 +30,12 @@ def test_mutant_is_caught_for_its_requirement_only(name, tmp_path):
 @pytest.mark.parametrize("name", list(VALID_VARIANTS))
 def test_valid_variant_passes(name, tmp_path):
     proof = prove(name, tmp_path)
+    assert proof.ok, proof.explain()
+
+
+@pytest.mark.parametrize("name", sorted(MACHINE_ONLY))
+def test_interleaving_mutant_is_missed_by_the_scenarios(name, tmp_path):
+    """An interleaving mutant passes with --hypothesis-examples 0: no deterministic scenario finds it (the
+    state machine must; test_mutant_is_caught_for_its_requirement_only runs it with the default settings)."""
+    proof = prove(name, tmp_path, machine_off=True)
     assert proof.ok, proof.explain()

@@ -1,0 +1,53 @@
+"""The state machine's coverage: which (request kind x state) pairs it exercised, in the JSON report (valid
+against the schema) and as a table in the HTML one; a live run against the reference server, both patterns."""
+from __future__ import annotations
+
+import pytest
+
+from conformance.machines import PROCESS_STATES, RESOURCE_STATES, possible_pairs
+from conformance.observations import Log
+from conformance.profiles import PROFILES
+from conformance.report.html import render_html
+from conformance.result import validate_report
+from fixtures.behaviour import TEST_BASE, Behaviour
+from fixtures.launch import serve
+from fixtures.selfproof import run_suite
+from dataclasses import replace
+
+
+def test_possible_pairs_follow_the_profile():
+    seed = possible_pairs(Log(PROFILES["seed"], "multi"))
+    assert ("cancel", "running") in seed and ("get-product", "long terminated") in seed
+    assert ("get-product", "running") not in seed  # the seed's product URI is not known before the end
+    ogc = possible_pairs(Log(PROFILES["ogc"], "multi"))
+    assert ("get-product", "running") in ogc  # {monitor}/results is known early
+    azure = possible_pairs(Log(PROFILES["azure"], "single"))
+    assert not any(k == "cancel" for k, _s in azure)  # Azure LROs have no cancel
+    google = possible_pairs(Log(PROFILES["google"], "single"))
+    assert not any(k.endswith("product") for k, _s in google)  # inline results only
+    assert {s for _k, s in seed} == {*RESOURCE_STATES, *PROCESS_STATES}
+
+
+@pytest.mark.parametrize("pattern", ["single", "multi"])
+def test_coverage_in_report(pattern, tmp_path):
+    with serve(replace(TEST_BASE, pattern=pattern)) as server:
+        _rc, report, output = run_suite(server.resource_url, pattern, tmp_path, ["--hypothesis-examples", "5"],
+                                        args=["--deadline", "3", "--conformance-seed", "7"])
+    assert report is not None, output[-2000:]
+    assert validate_report(report) == []
+    machine = report["hypothesis"]
+    cov = machine["coverage"]
+    assert machine["seed"] == 7 and "--conformance-seed 7" in machine["replay"]
+    assert cov["examples"] >= 5 and cov["possible"] == len(cov["pairs"]) > 0
+    # the coverage-directed steps reach a good part of the pairs within the default number of examples
+    assert cov["reached"] >= cov["possible"] // 3, [p for p in cov["pairs"] if not p["count"]]
+    page = render_html(report)
+    assert 'id="machine"' in page and "State machine coverage" in page and "long terminated" in page
+
+
+def test_no_machine_no_coverage(tmp_path):
+    with serve(Behaviour(duration=0.2, retry_after="0")) as server:
+        _rc, report, _output = run_suite(server.resource_url, "single", tmp_path, ["--hypothesis-examples", "0"],
+                                         args=["--deadline", "3"])
+    assert report is not None and "hypothesis" not in report
+    assert 'id="machine"' not in render_html(report)
