@@ -7,25 +7,30 @@ waits for quiescence between examples) and the whole exploration stays inside th
 Rules are requests (a valid POST, a malformed POST, a burst, GET and HEAD of a monitor and of a product,
 the profile's cancel) and waits of drawn lengths (fractions of the process duration observed so far, or
 until a process reaches a state). Every request is recorded against the state it was sent in: the model
-state last observed for the process it concerns (ready, running, just or long terminated), or, for a
+state last observed for the process it concerns (ready, running in the first or second half of its
+duration, just or long terminated), or, for a
 request on the resource, whether the suite last saw a process of its own in flight (idle, busy). The
 report shows which (kind x state) pairs were exercised.
 
 Requests that may disturb a process are bracketed by looks at it, so that any disturbance shows as a
 step backwards the checks judge. The invariant asks the same requirement checks that judge the whole
 run, on this example's steps (with what came before about the processes they touch): a violation
-found here is judged exactly like one found by a scenario. The report shows the failing example
-as a numbered wire sequence with a replay command. Hypothesis does not shrink here: a replay on a live target that cannot be reset goes on
-from wherever the target is, so it rarely fails the same way; the coverage-directed steps keep
-examples short instead (each one drives the target to a state and sends one kind of request).
+found here is judged exactly like one found by a scenario, and it ends the exploration. About half the
+rules are coverage-directed: each drives the target to the nearest (kind x state) pair not exercised yet
+(a state a process is in now, then one a wait reaches, then one a new process reaches) and sends it.
 
-A failure that does not reproduce on replay (Hypothesis raises Flaky) is still the target's failure:
-its exchanges are in the log and its verdict comes from the checks, never from the exception.
+Hypothesis does not shrink here: its replays go on from wherever the live target is. Every top-level rule
+is recorded as a replayable action instead, and the failing example is shrunk by delta debugging over
+its actions, each candidate replayed from a target at rest (conformance.machine_shrink). The report shows
+the shortest sequence that failed the same way, as a numbered wire sequence, with the command that
+replays the whole exploration. A failure that does not reproduce on replay is still the target's
+failure: its exchanges are in the log and its verdict comes from the checks, never from an exception.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import random
 import sys
@@ -45,15 +50,20 @@ from .observations import Expect, Kind, Log, ProcessRecord, Step
 from .outcomes import Outcome
 from .requirements import REGISTRY
 from .session import Session
+from .machine_coverage import (
+    BURST, BUSY, CANCEL, EARLY, GET_MONITOR, GET_PRODUCT, HEAD_MONITOR, HEAD_PRODUCT, IDLE, IN_FLIGHT, JUST_ENDED,
+    LATE, LONG_ENDED, MALFORMED, POST, PROCESS_STATES, READY, RESOURCE_KINDS, Coverage, possible_pairs,
+)
+from .machine_shrink import Action, Ref, ddmin
 
 SCENARIO = "state-machine"
 _DEBUG = bool(os.environ.get("CONFORMANCE_MACHINE_DEBUG"))  # prints examples and violations to stderr
 NOTHING = None  # bundle entry for "no process came of it"
 #: waits, as fractions of the process duration observed so far (0: none; the simplest draw)
 WAIT_FRACTIONS = (0.0, 0.15, 0.4, 0.7, 1.3)
-#: where in its running phase a coverage-directed step catches a process, as extra waits in process durations
-#: after it was first seen running (the simplest draw is mid-way)
-RUNNING_AT = (0.35, 0.0, 0.6)
+#: where in the second half of its duration a coverage-directed step catches a running process (shares of the
+#: duration seen, from its acceptance)
+LATE_AT = (0.65, 0.55, 0.8)
 #: states a wait may drive a process to
 UNTIL = (State.RUNNING, State.TERMINATED)
 #: longest single wait (seconds), whatever the duration seen
@@ -62,6 +72,12 @@ MAX_WAIT = 5.0
 JUST = 0.5
 #: malformed POSTs per example at most (each is cheap, but a target that accepts them starts processes)
 MAX_MALFORMED = 3
+#: copies of the coverage-directed rule: about half the rules Hypothesis draws from are coverage-directed
+COVER_RULES = 8
+#: shrinking: replays of a failing example's shorter versions at most, and the least time it may take (more if
+#: the exploration took longer; always within the run's budget)
+MAX_REPLAYS = 12
+SHRINK_SECONDS = 20.0
 
 # Checks that can be decided while the machine runs (the rest need the whole run).
 LIVE_CHECKS = (
@@ -72,70 +88,6 @@ LIVE_CHECKS = (
     "single/same-monitor", "single/reaccept", "single/race-one-winner", "multi/accept-all",
     "multi/distinct-monitors", "multi/independent", "errors/malformed-body", "idempotence/delete",
 )
-
-# -- request kinds and states (the coverage table) ------------------------------------------------------
-
-POST, MALFORMED, BURST = "post", "malformed-post", "burst"
-GET_MONITOR, HEAD_MONITOR, GET_PRODUCT, HEAD_PRODUCT, CANCEL = (
-    "get-monitor", "head-monitor", "get-product", "head-product", "cancel")
-RESOURCE_KINDS = (POST, MALFORMED, BURST)
-PROCESS_KINDS = (GET_MONITOR, HEAD_MONITOR, GET_PRODUCT, HEAD_PRODUCT, CANCEL)
-IDLE, BUSY = "idle", "busy"
-READY, RUNNING, JUST_ENDED, LONG_ENDED = "ready", "running", "just terminated", "long terminated"
-PROCESS_STATES = (READY, RUNNING, JUST_ENDED, LONG_ENDED)
-RESOURCE_STATES = (IDLE, BUSY)
-
-
-def possible_pairs(log: Log) -> list[tuple[str, str]]:
-    """The (request kind, state) pairs the machine can reach against this profile: product requests
-    only where products have URIs (before the end only where the URI is known early; HEAD only once
-    ended), the cancel only where the profile has one."""
-    profile = log.profile
-    early = bool(profile.product_early or profile.accept_product)
-    links = not profile.inline_product or early
-    pairs = [(k, s) for k in RESOURCE_KINDS for s in RESOURCE_STATES]
-    for kind in PROCESS_KINDS:
-        if kind in (GET_PRODUCT, HEAD_PRODUCT) and not links:
-            continue
-        if kind == CANCEL and profile.cancel is None:
-            continue
-        for state in PROCESS_STATES:
-            if state in (READY, RUNNING) and (kind == HEAD_PRODUCT or (kind == GET_PRODUCT and not early)):
-                continue
-            pairs.append((kind, state))
-    return pairs
-
-
-@dataclass
-class Coverage:
-    """Which (kind, state) pairs were exercised, how often, and in which example first."""
-
-    counts: dict[tuple[str, str], int] = field(default_factory=dict)
-    first: dict[tuple[str, str], int] = field(default_factory=dict)
-    example: int = 0
-
-    def add(self, kind: str, state: str) -> None:
-        key = (kind, state)
-        self.counts[key] = self.counts.get(key, 0) + 1
-        self.first.setdefault(key, self.example)
-
-    def as_dict(self, log: Log) -> dict:
-        possible = possible_pairs(log)
-        pairs = [{"kind": k, "state": s, "count": self.counts.get((k, s), 0), "first_example": self.first.get((k, s))}
-                 for k, s in possible]
-        reached = [p for p in pairs if p["count"]]
-        firsts = [p["first_example"] for p in reached]
-        return {
-            "kinds": list(dict.fromkeys(k for k, _s in possible)),
-            "states": [*RESOURCE_STATES, *PROCESS_STATES],
-            "pairs": pairs,
-            "reached": len(reached),
-            "possible": len(possible),
-            "examples": self.example,
-            # how many examples it took to reach every pair (None: not all were reached)
-            "all_reached_after": max(firsts) if firsts and len(reached) == len(possible) else None,
-        }
-
 
 class TargetViolation(AssertionError):
     def __init__(self, req_id: str, message: str):
@@ -157,18 +109,20 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
     single = log.pattern == "single"
     profile = log.profile
     #: violation: this example's (it is raised at its end)
-    clock: dict[str, Any] = {"violation": None}
+    clock: dict[str, Any] = {"violation": None, "trace": None, "done": None, "replaying": False}
     #: pid -> session time its end was first seen
     ended_at: dict[int, float] = {}
     #: pid -> how many cancels the machine sent it
     cancels: dict[int, int] = {}
+    #: the exploration's failing example: its requirement and its actions (for shrinking)
+    found: dict[str, Any] = {}
 
     def run(coro) -> Any:
         return loop.run_until_complete(coro)
 
     def time_left() -> bool:
         return (session.now() < budget_end and session.budget_left() > 0 and not session.stuck
-                and clock["violation"] is None)
+                and clock["violation"] is None and clock["done"] is None)
 
     def duration() -> float:
         """The process duration seen so far: the longest acceptance-to-first-terminated-look."""
@@ -185,11 +139,20 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
         view = session.last_view.get(p.id)
         if view is None:
             return None
+        if view.state is State.READY:
+            return READY
         if view.state is not State.TERMINATED:
-            return READY if view.state is State.READY else RUNNING
+            return LATE if late(p, view) else EARLY
         first = next((s.ex.ended for s, v in log.states(p.id) if v.state is State.TERMINATED), None)
         first = ended_at.setdefault(p.id, session.now()) if first is None else first
         return JUST_ENDED if session.now() - first <= JUST * duration() else LONG_ENDED
+
+    def late(p: ProcessRecord, view) -> bool:
+        """Whether a running process is in the second half of its duration: by its progress where the target
+        gives one, else by the time since its acceptance against the duration seen."""
+        if view.progress is not None:
+            return view.progress >= 0.5
+        return session.now() - p.accepted_at >= 0.5 * duration()
 
     def note_end(p: ProcessRecord) -> None:
         view = session.last_view.get(p.id)
@@ -224,6 +187,23 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             self.first_step = len(log.steps)
             self.rules: list[tuple[str, int]] = []  # (rule text, index of its first step)
             self.start = self._describe_start()
+            #: the top-level rules, replayable; which of them produced each process (pid -> index)
+            self.actions: list[Action] = []
+            self.made_by: dict[int, int] = {}
+            #: what the coverage-directed step being run went for
+            self.resolved: tuple | None = None
+
+        def record(self, name: str, kwargs: dict, result: Any) -> None:
+            args = {k: (Ref(self.made_by[v.id]) if v.id in self.made_by else None)
+                    if isinstance(v, ProcessRecord) else v for k, v in kwargs.items()}
+            if name.startswith("cover"):
+                name, args = "cover", {"at": kwargs.get("at")}
+            self.actions.append(Action(name, args, self.resolved))
+            self.resolved = None
+            if _DEBUG:
+                print(f"    {self.actions[-1].text()} -> {getattr(result, 'id', result)}", file=sys.stderr)
+            if isinstance(result, ProcessRecord):
+                self.made_by.setdefault(result.id, len(self.actions) - 1)
 
         @staticmethod
         def _describe_start() -> str:
@@ -294,6 +274,23 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
 
     current: ExampleLog | None = None
 
+    def recorded(fn):
+        """A rule whose top-level calls (not those other rules make) are recorded as replayable actions."""
+
+        @functools.wraps(fn)
+        def wrapper(self, *args, **kwargs):
+            top = self._depth == 0
+            self._depth += 1
+            try:
+                result = fn(self, *args, **kwargs)
+            finally:
+                self._depth -= 1
+            if top and current is not None:
+                current.record(fn.__name__, kwargs, result)
+            return result
+
+        return wrapper
+
     class LifecycleMachine(RuleBasedStateMachine):
         """Rules never depend on the server through preconditions or bundle sizes (that would make
         Hypothesis's data generation inconsistent between runs against a live server): every rule is
@@ -305,8 +302,10 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             nonlocal current
             super().__init__()
             self.malformed = 0
-            coverage.example += 1
-            clock["violation"] = None
+            self._depth = 0
+            if not clock["replaying"]:
+                coverage.example += 1
+            clock["violation"] = clock["trace"] = None
             current = ExampleLog()
             if _DEBUG:
                 print(f"example {coverage.example} at {session.now():.2f} s", file=sys.stderr)
@@ -331,6 +330,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
 
         # -- requests on the resource --------------------------------------------------------------------
         @initialize(target=processes)
+        @recorded
         def carry_over(self):
             """Go on from what ran before: the single pattern's process (in flight or not), or the multi
             pattern's latest process of the machine."""
@@ -341,6 +341,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             return mine[-1] if mine else NOTHING
 
         @rule(target=processes)
+        @recorded
         def post_valid(self):
             if not time_left():
                 return NOTHING
@@ -366,6 +367,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             return new
 
         @rule()
+        @recorded
         def post_malformed(self) -> None:
             if not time_left() or self.malformed >= MAX_MALFORMED:
                 return
@@ -385,6 +387,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
                 self._look(p, "look at the process after a malformed POST")
 
         @rule(target=processes)
+        @recorded
         def burst(self):
             if not time_left():
                 return NOTHING
@@ -411,6 +414,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
 
         # -- requests about one process ------------------------------------------------------------------
         @rule(p=processes)
+        @recorded
         def get_monitor(self, p) -> None:
             if not usable(p):
                 return
@@ -419,6 +423,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             self._look(p, "poll the monitor (state machine)")
 
         @rule(p=processes)
+        @recorded
         def head_monitor(self, p) -> None:
             if not usable(p):
                 return
@@ -440,7 +445,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             state = self._kind_state(kind, p)
             # a cancelled process has no product (and in the single pattern its URI may name another's by now)
             url = session.product_url(p) if p.id not in session.cancelled else None
-            if url is None and state in (READY, RUNNING) and kind == GET_PRODUCT and p.product_uri:
+            if url is None and state in IN_FLIGHT and kind == GET_PRODUCT and p.product_uri:
                 current.rule(f"get_product(process {p.id}) [{state}: before the end]")
                 run(session.early_product(p, SCENARIO))
                 note_end(p)
@@ -459,14 +464,17 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
                 run(session.head_pair(url, SCENARIO, p.id, kind=Kind.PRODUCT))
 
         @rule(p=processes)
+        @recorded
         def get_product(self, p) -> None:
             self._product(p, GET_PRODUCT)
 
         @rule(p=processes)
+        @recorded
         def head_product(self, p) -> None:
             self._product(p, HEAD_PRODUCT)
 
         @rule(p=processes)
+        @recorded
         def cancel(self, p) -> None:
             """The profile's cancel: the first one watched until the process is gone or ended (so the
             suite knows it needs no waiting for), later ones as repeats."""
@@ -498,6 +506,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
 
         # -- time ----------------------------------------------------------------------------------------
         @rule(fraction=st.sampled_from(WAIT_FRACTIONS))
+        @recorded
         def wait(self, fraction: float) -> None:
             """Let time pass: a drawn share of the process duration seen so far."""
             if not time_left() or not fraction:
@@ -507,6 +516,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             run(session.sleep(seconds))
 
         @rule(p=processes, until=st.sampled_from(UNTIL))
+        @recorded
         def wait_until(self, p, until: State) -> None:
             """Let time pass until a process is seen in a state (or later), looking at it as politely as
             the scenarios do while it runs."""
@@ -548,9 +558,21 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             read = {s.process for s in log.of(Kind.PRODUCT) if s.scenario == SCENARIO}
             return [q for q in self._ended() if q.id in read]
 
-        def _drive(self, state: str, extra: float, kind: str = "") -> ProcessRecord | None:
+        def _tier(self, kind: str, state: str) -> int:
+            """How far the target is from ``state`` for a request of ``kind``: 0 it is there now, 1 a wait (or, for
+            a busy resource, one POST) gets it there, 2 it takes a new process."""
+            if kind in RESOURCE_KINDS:
+                return 0 if resource() == state else 1
+            seen = [observed(q) for q in [*self._in_flight(), *self._ended()]]
+            if state in seen:
+                return 0
+            order = PROCESS_STATES.index
+            return 1 if any(x in IN_FLIGHT and order(x) < order(state) for x in seen) else 2
+
+        def _drive(self, state: str, at: float, kind: str = "") -> ProcessRecord | None:
             """Bring the target to ``state`` (a resource state, or a process's) the cheapest way it can: a
-            process already there, a new one, or a wait; the process concerned (None: the resource)."""
+            process already there, one that gets there by waiting, or a new one; the process concerned (None:
+            the resource). ``at``: where in the second half of its duration a running process is caught."""
             d = duration()
             if state == IDLE:
                 for q in self._in_flight():
@@ -560,34 +582,50 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
                 if resource() == IDLE:
                     self._new()
                 return None
-            if state == READY:
-                return self._new()
-            if state == RUNNING:
-                p = next(iter(self._in_flight()), None) or self._new()
-                if p is not None:
-                    self._until(p, lambda v: v.state is not State.READY)
-                    if extra and observed(p) == RUNNING:  # somewhere later in the running phase
-                        run(session.sleep(min(MAX_WAIT, extra * d)))
-                        self._look(p, "look at the process before the request")
-                return p
+            order = PROCESS_STATES.index
             again = self._fetched() if kind in (GET_PRODUCT, HEAD_PRODUCT) else []
-            p = next(iter(again or (self._ended() if state == LONG_ENDED else [])), None)
-            p = p or next(iter(self._in_flight()), None) or self._new()
-            if p is not None:
-                self._until(p, lambda v: v.state is State.TERMINATED)
-                if state == LONG_ENDED and observed(p) == JUST_ENDED:
-                    run(session.sleep(min(MAX_WAIT, (JUST + 0.1) * d)))
+            there = [q for q in [*again, *self._in_flight(), *self._ended()] if observed(q) == state]
+            if there:
+                return there[0]
+            before = [q for q in self._in_flight() if order(observed(q)) < order(state)]
+            p = before[0] if before else self._new()
+            if p is None or state == READY:
+                return p
+            if state in (EARLY, LATE):
+                self._until(p, lambda v: v.state is not State.READY)
+                if state == LATE and observed(p) == EARLY:
+                    run(session.sleep(min(MAX_WAIT, at * d - (session.now() - p.accepted_at))))
+                    self._look(p, "look at the process before the request")
+                return p
+            self._until(p, lambda v: v.state is State.TERMINATED)
+            if state == LONG_ENDED and observed(p) == JUST_ENDED:
+                run(session.sleep(min(MAX_WAIT, (JUST + 0.1) * d)))
             return p
 
-        def _cover(self, pick: int, extra: float):
-            """The next (kind, state) pair not exercised yet (``pick`` chooses among them), driven to and sent."""
+        def _pair(self, pick: int) -> tuple[str, str]:
+            """The (kind, state) pair a coverage-directed step goes for: one not exercised yet, among those the
+            target is closest to (``pick`` chooses among them); once all were, any."""
+            possible = possible_pairs(log)
+            todo = ([pair for pair in possible if pair not in coverage.counts and pair not in coverage.tried]
+                    or [pair for pair in possible if pair not in coverage.counts] or possible)
+            tiers = {pair: self._tier(*pair) for pair in todo}
+            nearest = [pair for pair in todo if tiers[pair] == min(tiers.values())]
+            return nearest[pick % len(nearest)]
+
+        def _cover(self, pick: int, at: float):
             if not time_left():
                 return NOTHING
-            possible = possible_pairs(log)
-            todo = [pair for pair in possible if pair not in coverage.counts] or possible
-            kind, state = todo[pick % len(todo)]
+            kind, state = self._pair(pick)
+            current.resolved = (kind, state)
+            coverage.tried.add((kind, state))
+            return self.cover_pair(kind, state, at)
+
+        def cover_pair(self, kind: str, state: str, at: float):
+            """Drive the target to ``state`` and send a request of ``kind`` there."""
+            if not time_left():
+                return NOTHING
             current.rule(f"cover({kind}, {state})")
-            p = self._drive(state, extra, kind)
+            p = self._drive(state, at, kind)
             if kind == POST:
                 return self.post_valid()
             if kind == MALFORMED:
@@ -599,17 +637,8 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             if p is None:
                 return NOTHING
             {GET_MONITOR: self.get_monitor, HEAD_MONITOR: self.head_monitor, GET_PRODUCT: self.get_product,
-             HEAD_PRODUCT: self.head_product, CANCEL: self.cancel}[kind](p)
+             HEAD_PRODUCT: self.head_product, CANCEL: self.cancel}[kind](p=p)
             return p
-
-        # two rules, so that about a quarter of the steps are coverage-directed
-        @rule(target=processes, pick=st.integers(0, 1 << 16), extra=st.sampled_from(RUNNING_AT))
-        def cover(self, pick: int, extra: float):
-            return self._cover(pick, extra)
-
-        @rule(target=processes, pick=st.integers(0, 1 << 16), extra=st.sampled_from(RUNNING_AT))
-        def cover_more(self, pick: int, extra: float):
-            return self._cover(pick, extra)
 
         @invariant()
         def model_holds(self) -> None:
@@ -623,22 +652,93 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
                 finding = judge_one(req, whole)
                 if finding.outcome is not Outcome.FAIL or judge_one(req, context).outcome is Outcome.FAIL:
                     continue
-                trace = [*current.wire(list(finding.evidence)), f"-> {req_id}: {finding.message}",
-                         f"replay: {replay}"]
-                known = failures.get(req_id)
-                if known is None or len(trace) < len(known):
-                    failures[req_id] = trace
+                trace = [*current.wire(list(finding.evidence)), f"-> {req_id}: {finding.message}"]
                 if _DEBUG:
                     print(f"  violation {req_id} after {len(current.steps())} steps", file=sys.stderr)
+                if not clock["replaying"]:
+                    failures.setdefault(req_id, [*trace, f"replay: {replay}"])
+                    found["example"], found["req_id"] = current, req_id
+                    found["actions"] = list(current.actions)
+                elif req_id not in failures:  # another requirement, broken while shrinking: the target's all the same
+                    failures[req_id] = ["found while shrinking another failing example", *trace, f"replay: {replay}"]
                 # raised at the end of the example, not here: the example goes on drawing its steps (they do
-                # nothing now), so that a replay on the live target that does not fail draws the same data
-                clock["violation"] = TargetViolation(req_id, finding.message)
+                # nothing now)
+                clock["violation"], clock["trace"] = TargetViolation(req_id, finding.message), trace
                 return
 
         def teardown(self) -> None:
-            if clock["violation"] is not None:
-                raise clock["violation"]
+            if clock["violation"] is not None and not clock["replaying"]:
+                # the first violation ends the exploration: Hypothesis' own replay of the failing example (to
+                # report it) then sends nothing and fails the same way
+                clock["done"] = clock["violation"]
+            if clock["done"] is not None:
+                raise clock["done"]
 
+    for i in range(COVER_RULES):
+        def cover(self, pick: int, at: float):
+            return self._cover(pick, at)
+
+        cover.__name__ = f"cover_{i}"
+        setattr(LifecycleMachine, cover.__name__,
+                rule(target=LifecycleMachine.processes, pick=st.integers(0, 1 << 16),
+                     at=st.sampled_from(LATE_AT))(recorded(cover)))
+
+    def replay_actions(actions: list[tuple[int, Action]]) -> tuple[str | None, list[str] | None]:
+        """Replay (index, action) pairs of the failing example from a quiescent target (single pattern: nothing
+        of the suite in flight); the requirement it then violated, and the wire trace."""
+        if single and session.budget_left() > 0:
+            run(session.ensure_idle())
+        clock["replaying"], clock["done"] = True, None
+        try:
+            machine = LifecycleMachine()
+            current.start = "start: a target at rest (replayed: nothing of the suite in flight)"
+            produced: dict[int, Any] = {0: machine.carry_over()}
+            for index, action in actions:
+                if clock["violation"] is not None or not time_left():
+                    break
+                args = {k: produced.get(v.index, NOTHING) if isinstance(v, Ref) else v for k, v in action.args.items()}
+                if action.name == "cover":
+                    produced[index] = machine.cover_pair(*action.resolved, args["at"]) if action.resolved else NOTHING
+                else:
+                    produced[index] = getattr(machine, action.name)(**args)
+                machine.model_holds()
+            violation = clock["violation"]
+            return (violation.req_id if violation is not None else None), clock["trace"]
+        finally:
+            clock["replaying"], clock["violation"] = False, None
+
+    def shrink(deadline: float) -> None:
+        """Shrink the exploration's failing example to a shorter action sequence that still fails the same
+        requirement when replayed from a target at rest; the report shows the shortest found."""
+        req_id, actions = found.get("req_id"), found.get("actions") or []
+        if req_id is None or len(actions) < 2:
+            return
+        steps = list(enumerate(actions))[1:]  # the carry-over (index 0) always comes first
+        replays = 0
+        shortest: dict[str, Any] = {"trace": None}
+
+        def more() -> bool:
+            return replays < MAX_REPLAYS and session.now() < deadline and session.budget_left() > 0
+
+        def fails(candidate: list[tuple[int, Action]]) -> bool:
+            nonlocal replays
+            replays += 1
+            got, trace = replay_actions(candidate)
+            if got == req_id:
+                shortest["trace"] = trace
+            return got == req_id
+
+        original = len(steps)
+        if not more() or not fails(steps):
+            failures[req_id] = [f"not reproduced when replayed from a target at rest ({replays} replay(s)): shown as "
+                                "it happened, a failure of the target all the same", *failures[req_id]]
+            return
+        # every candidate that failed became the shortest so far, so the last trace kept is the shortest's
+        best, _tried = ddmin(steps, fails, more)
+        failures[req_id] = [f"shrunk from {original} rules to {len(best)}: the sequence below, replayed from a target "
+                            f"at rest, fails the same way ({replays} replays)", *shortest["trace"], f"replay: {replay}"]
+
+    LifecycleMachine.shrink = staticmethod(shrink)
     return LifecycleMachine
 
 
@@ -651,14 +751,15 @@ def run_machine(session: Session, loop: asyncio.AbstractEventLoop, cfg) -> None:
     record: dict = {"seed": the_seed, "replay": replay, "failures": {}}
     session.log.hypothesis = record
     machine = make_machine(session, loop, budget_end, record["failures"], coverage, replay)
-    test = get_state_machine_test(machine, settings=settings(
+    # every example runs its full number of steps (Hypothesis may otherwise stop one early: a step is cheap
+    # next to reaching the state the next example starts from)
+    test = get_state_machine_test(machine, _min_steps=cfg.hypothesis_steps, settings=settings(
         max_examples=cfg.hypothesis_examples,
         stateful_step_count=cfg.hypothesis_steps,
         deadline=None,
         database=None,
-        # no shrinking: a replay on the live target goes on from wherever the target is, so it rarely fails
-        # the same way (Hypothesis then gives up as 'flaky'); the failing example is shown from the rule
-        # before its first evidence instead (ExampleLog.wire)
+        # Hypothesis does not shrink: its replays would go on from wherever the live target is; the failing
+        # example is shrunk by replays from a target at rest instead (conformance.machine_shrink)
         phases=(Phase.explicit, Phase.generate),
         suppress_health_check=list(HealthCheck),
         report_multiple_bugs=False,
@@ -679,6 +780,9 @@ def run_machine(session: Session, loop: asyncio.AbstractEventLoop, cfg) -> None:
     finally:
         record["coverage"] = coverage.as_dict(session.log)
         record["seconds"] = round(session.now() - started, 3)
+    # shrinking: at most as long as the exploration took, or SHRINK_SECONDS if that is more; within the budget
+    machine.shrink(min(budget_end, session.now() + max(SHRINK_SECONDS, record["seconds"])))
+    record["shrink_seconds"] = round(session.now() - started - record["seconds"], 3)
     if session.log.pattern == "single" and session.budget_left() > 0:
         # leave the resource as the suite found it: nothing of ours in flight (once, not per example)
         loop.run_until_complete(session.ensure_idle())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.machines import PROCESS_STATES, RESOURCE_STATES, possible_pairs
+from conformance.machine_coverage import PROCESS_STATES, RESOURCE_STATES, possible_pairs
 from conformance.observations import Log
 from conformance.profiles import PROFILES
 from conformance.report.html import render_html

@@ -1,0 +1,79 @@
+"""What the state machine exercised: request kinds x the states they were sent in (the report's coverage table).
+
+A request is recorded against the state it was sent in: for a request about one process, the model state last
+observed for it (ready, running in the first or the second half of its duration, just or long terminated); for a request on the resource, whether the suite
+last saw a process of its own in flight (idle, busy). Which pairs exist depends only on the profile.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .observations import Log
+
+POST, MALFORMED, BURST = "post", "malformed-post", "burst"
+GET_MONITOR, HEAD_MONITOR, GET_PRODUCT, HEAD_PRODUCT, CANCEL = (
+    "get-monitor", "head-monitor", "get-product", "head-product", "cancel")
+RESOURCE_KINDS = (POST, MALFORMED, BURST)
+PROCESS_KINDS = (GET_MONITOR, HEAD_MONITOR, GET_PRODUCT, HEAD_PRODUCT, CANCEL)
+IDLE, BUSY = "idle", "busy"
+READY, EARLY, LATE = "ready", "running, first half", "running, second half"
+JUST_ENDED, LONG_ENDED = "just terminated", "long terminated"
+#: in the order a process passes through them (a process in one can reach the later ones by waiting)
+PROCESS_STATES = (READY, EARLY, LATE, JUST_ENDED, LONG_ENDED)
+IN_FLIGHT = (READY, EARLY, LATE)
+RESOURCE_STATES = (IDLE, BUSY)
+
+
+def possible_pairs(log: Log) -> list[tuple[str, str]]:
+    """The (request kind, state) pairs the machine can reach against this profile: product requests
+    before the end only where the product's URI is known early (and then only GET), after it only where
+    the product is not inline in the monitor (an inline one is read with the monitor); the cancel only where
+    the profile has one."""
+    profile = log.profile
+    early = bool(profile.product_early or profile.accept_product)
+    pairs = [(k, s) for k in RESOURCE_KINDS for s in RESOURCE_STATES]
+    for kind in PROCESS_KINDS:
+        if kind == CANCEL and profile.cancel is None:
+            continue
+        for state in PROCESS_STATES:
+            if kind in (GET_PRODUCT, HEAD_PRODUCT):
+                if state in IN_FLIGHT and (kind == HEAD_PRODUCT or not early):
+                    continue
+                if state not in IN_FLIGHT and profile.inline_product:
+                    continue
+            pairs.append((kind, state))
+    return pairs
+
+
+@dataclass
+class Coverage:
+    """Which (kind, state) pairs were exercised, how often, and in which example first."""
+
+    counts: dict[tuple[str, str], int] = field(default_factory=dict)
+    first: dict[tuple[str, str], int] = field(default_factory=dict)
+    example: int = 0
+    #: pairs a coverage-directed step went for (reached or not: the target may have moved on meanwhile)
+    tried: set[tuple[str, str]] = field(default_factory=set)
+
+    def add(self, kind: str, state: str) -> None:
+        key = (kind, state)
+        self.counts[key] = self.counts.get(key, 0) + 1
+        self.first.setdefault(key, self.example)
+
+    def as_dict(self, log: Log) -> dict:
+        possible = possible_pairs(log)
+        pairs = [{"kind": k, "state": s, "count": self.counts.get((k, s), 0), "first_example": self.first.get((k, s))}
+                 for k, s in possible]
+        reached = [p for p in pairs if p["count"]]
+        firsts = [p["first_example"] for p in reached]
+        return {
+            "kinds": list(dict.fromkeys(k for k, _s in possible)),
+            "states": [*RESOURCE_STATES, *PROCESS_STATES],
+            "pairs": pairs,
+            "reached": len(reached),
+            "possible": len(possible),
+            "examples": self.example,
+            # how many examples it took to reach every pair (None: not all were reached)
+            "all_reached_after": max(firsts) if firsts and len(reached) == len(possible) else None,
+        }
