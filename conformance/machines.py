@@ -166,11 +166,13 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             busy = p is not None and p.id not in session.cancelled and (
                 (view := session.last_view.get(p.id)) is None or in_flight(view.state))
             return BUSY if busy else IDLE
-        for pid in log.processes:
-            view = session.last_view.get(pid)
-            if pid not in session.cancelled and pid not in session.lost and view is not None and in_flight(view.state):
-                return BUSY
-        return IDLE
+        return BUSY if any(resource_holds(q) for q in log.processes.values()) else IDLE
+
+    def resource_holds(q: ProcessRecord) -> bool:
+        """Multi pattern: ``q`` was last seen in flight (so the resource may be busy with it)."""
+        view = session.last_view.get(q.id)
+        return (q.id not in session.cancelled and q.id not in session.lost and q.monitor is not None
+                and view is not None and in_flight(view.state))
 
     def usable(p) -> bool:
         """Whether requests about ``p`` can be sent (single pattern: an earlier process whose monitor URI
@@ -537,9 +539,11 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
 
         # -- coverage-directed steps -----------------------------------------------------------------------
         def _in_flight(self) -> list[ProcessRecord]:
+            """The machine's processes last seen in flight that may well still be (accepted less than the
+            duration seen ago: one last seen in flight long ago has most likely ended meanwhile)."""
             return [q for q in log.processes.values() if q.scenario == SCENARIO and usable(q)
                     and q.id not in session.cancelled and (v := session.last_view.get(q.id)) is not None
-                    and in_flight(v.state)]
+                    and in_flight(v.state) and session.now() - q.accepted_at < duration()]
 
         def _ended(self) -> list[ProcessRecord]:
             return [q for q in log.processes.values() if q.scenario == SCENARIO and usable(q)
@@ -575,7 +579,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             the resource). ``at``: where in the second half of its duration a running process is caught."""
             d = duration()
             if state == IDLE:
-                for q in self._in_flight():
+                for q in [q for q in log.processes.values() if usable(q) and resource_holds(q)]:
                     self._until(q, lambda v: v.state is State.TERMINATED)
                 return None
             if state == BUSY:
