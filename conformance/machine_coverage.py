@@ -17,12 +17,18 @@ GET_MONITOR, HEAD_MONITOR, GET_PRODUCT, HEAD_PRODUCT, CANCEL = (
 RESOURCE_KINDS = (POST, MALFORMED, BURST)
 PROCESS_KINDS = (GET_MONITOR, HEAD_MONITOR, GET_PRODUCT, HEAD_PRODUCT, CANCEL)
 IDLE, BUSY = "idle", "busy"
+#: single pattern, where the profile has a cancel: the resource idle because the suite cancelled its process
+FREED = "idle, after a cancel"
 READY, EARLY, LATE = "ready", "running, first half", "running, second half"
 JUST_ENDED, LONG_ENDED = "just terminated", "long terminated"
+#: multi pattern: a process long terminated while another process of the suite is in flight (requests about one
+#: process must not depend on the others: multi/independent, product/stable)
+BESIDE = "long terminated, another in flight"
 #: in the order a process passes through them (a process in one can reach the later ones by waiting)
-PROCESS_STATES = (READY, EARLY, LATE, JUST_ENDED, LONG_ENDED)
+PROCESS_STATES = (READY, EARLY, LATE, JUST_ENDED, LONG_ENDED, BESIDE)
+ENDED = (JUST_ENDED, LONG_ENDED, BESIDE)
 IN_FLIGHT = (READY, EARLY, LATE)
-RESOURCE_STATES = (IDLE, BUSY)
+RESOURCE_STATES = (IDLE, BUSY, FREED)
 
 
 def possible_pairs(log: Log) -> list[tuple[str, str]]:
@@ -32,11 +38,14 @@ def possible_pairs(log: Log) -> list[tuple[str, str]]:
     the profile has one."""
     profile = log.profile
     early = bool(profile.product_early or profile.accept_product)
-    pairs = [(k, s) for k in RESOURCE_KINDS for s in RESOURCE_STATES]
+    freed = log.pattern == "single" and profile.cancel is not None
+    pairs = [(k, s) for k in RESOURCE_KINDS for s in RESOURCE_STATES if s != FREED or freed]
     for kind in PROCESS_KINDS:
         if kind == CANCEL and profile.cancel is None:
             continue
         for state in PROCESS_STATES:
+            if state == BESIDE and log.pattern != "multi":
+                continue
             if kind in (GET_PRODUCT, HEAD_PRODUCT):
                 if state in IN_FLIGHT and (kind == HEAD_PRODUCT or not early):
                     continue
@@ -53,8 +62,16 @@ class Coverage:
     counts: dict[tuple[str, str], int] = field(default_factory=dict)
     first: dict[tuple[str, str], int] = field(default_factory=dict)
     example: int = 0
-    #: pairs a coverage-directed step went for (reached or not: the target may have moved on meanwhile)
-    tried: set[tuple[str, str]] = field(default_factory=set)
+    #: pairs a coverage-directed step went for (reached or not: the target may have moved on meanwhile), with
+    #: how often they had been exercised then
+    tried: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def next_pairs(self, possible: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """The pairs a coverage-directed step may go for: those exercised least often so far (first the ones not
+        exercised yet, then round after round), leaving out those already gone for in this round."""
+        fewest = min(self.counts.get(pair, 0) for pair in possible)
+        least = [pair for pair in possible if self.counts.get(pair, 0) == fewest]
+        return [pair for pair in least if self.tried.get(pair) != fewest] or least
 
     def add(self, kind: str, state: str) -> None:
         key = (kind, state)
@@ -69,7 +86,7 @@ class Coverage:
         firsts = [p["first_example"] for p in reached]
         return {
             "kinds": list(dict.fromkeys(k for k, _s in possible)),
-            "states": [*RESOURCE_STATES, *PROCESS_STATES],
+            "states": list(dict.fromkeys(s for _k, s in possible)),
             "pairs": pairs,
             "reached": len(reached),
             "possible": len(possible),

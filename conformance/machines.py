@@ -51,7 +51,7 @@ from .outcomes import Outcome
 from .requirements import REGISTRY
 from .session import Session
 from .machine_coverage import (
-    BURST, BUSY, CANCEL, EARLY, GET_MONITOR, GET_PRODUCT, HEAD_MONITOR, HEAD_PRODUCT, IDLE, IN_FLIGHT, JUST_ENDED,
+    BESIDE, BURST, BUSY, CANCEL, EARLY, ENDED, FREED, GET_MONITOR, GET_PRODUCT, HEAD_MONITOR, HEAD_PRODUCT, IDLE, IN_FLIGHT, JUST_ENDED,
     LATE, LONG_ENDED, MALFORMED, POST, PROCESS_STATES, READY, RESOURCE_KINDS, Coverage, possible_pairs,
 )
 from .machine_shrink import Action, Ref, ddmin
@@ -114,6 +114,9 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
     ended_at: dict[int, float] = {}
     #: pid -> how many cancels the machine sent it
     cancels: dict[int, int] = {}
+    #: processes the machine cancelled while they were last seen in flight (a cancel of one already seen ended
+    #: frees nothing: the resource was idle by its natural end)
+    freed: set[int] = set()
     #: the exploration's failing example: its requirement and its actions (for shrinking)
     found: dict[str, Any] = {}
 
@@ -125,7 +128,14 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
                 and clock["violation"] is None and clock["done"] is None)
 
     def duration() -> float:
-        """The process duration seen so far: the longest acceptance-to-first-terminated-look."""
+        """The process duration seen so far: the median acceptance-to-first-terminated-look (worked out again
+        only when the log has grown)."""
+        if clock.get("duration_at") == len(log.steps):
+            return clock["duration"]
+        clock["duration_at"], clock["duration"] = len(log.steps), _duration()
+        return clock["duration"]
+
+    def _duration() -> float:
         seen = []
         for pid, rec in log.processes.items():
             end = next((s for s, v in log.states(pid) if v.state is State.TERMINATED), None)
@@ -145,7 +155,14 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             return LATE if late(p, view) else EARLY
         first = next((s.ex.ended for s, v in log.states(p.id) if v.state is State.TERMINATED), None)
         first = ended_at.setdefault(p.id, session.now()) if first is None else first
-        return JUST_ENDED if session.now() - first <= JUST * duration() else LONG_ENDED
+        if session.now() - first <= JUST * duration():
+            return JUST_ENDED
+        return BESIDE if not single and any(q is not p and fresh(q) for q in log.processes.values()) else LONG_ENDED
+
+    def fresh(q: ProcessRecord) -> bool:
+        """``q`` was last seen in flight and may well still be: accepted less than the duration seen ago (one
+        last seen in flight long ago has most likely ended meanwhile)."""
+        return resource_holds(q) and session.now() - q.accepted_at < duration()
 
     def late(p: ProcessRecord, view) -> bool:
         """Whether a running process is in the second half of its duration: by its progress where the target
@@ -163,8 +180,9 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
         """idle or busy: whether a process of the suite was last seen in flight (single: the current one)."""
         if single:
             p = session.current
-            busy = p is not None and p.id not in session.cancelled and (
-                (view := session.last_view.get(p.id)) is None or in_flight(view.state))
+            if p is not None and p.id in freed:
+                return FREED
+            busy = p is not None and ((view := session.last_view.get(p.id)) is None or in_flight(view.state))
             return BUSY if busy else IDLE
         return BUSY if any(resource_holds(q) for q in log.processes.values()) else IDLE
 
@@ -356,7 +374,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
                     run(session.post_in_flight(p, SCENARIO))
                     return session.current if session.current is not p else NOTHING
                 expect = Expect.ACCEPT if p is None else (
-                    Expect.AFTER_CANCEL if p.id in session.cancelled else Expect.REACCEPT)
+                    Expect.AFTER_CANCEL if p.id in freed else Expect.REACCEPT)
                 step = run(session.send(Kind.POST, "POST", session.cfg.target_url, scenario=SCENARIO,
                                         purpose="POST on the resource (state machine)", expect=expect,
                                         body=session.cfg.body, headers=session.post_headers()))
@@ -397,7 +415,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             coverage.add(BURST, state)
             current.rule(f"burst() [resource {state}]")
             # single: a race only on a resource known idle (a cancelled process may still hold it: ANY)
-            cancelled = session.current is not None and session.current.id in session.cancelled
+            cancelled = session.current is not None and session.current.id in freed
             expect = (Expect.RACE if state == IDLE and not cancelled else Expect.ANY) if single else Expect.ACCEPT
             steps = run(session.burst(SCENARIO, expect))
             started = []
@@ -485,7 +503,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
                 return
             state = self._kind_state(CANCEL, p)
             current.rule(f"cancel(process {p.id}) [{state}]")
-            from .capabilities import CANCELLED, _cancel, _watch
+            from .capabilities import CANCELLED, _cancel, _ended_or_gone, _watch
 
             repeat = cancels.get(p.id, 0) > 0
             if not repeat and p.id not in session.cancelled:
@@ -496,8 +514,12 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
                 return  # not taken: the process goes on as before
             if not repeat:
                 p.role = CANCELLED
+                before = session.last_view.get(p.id)
+                was_in_flight = p.id not in session.cancelled and (before is None or in_flight(before.state))
                 session.cancelled.add(p.id)
                 last = run(_watch(session, p, SCENARIO, "after", "look at the process after the cancel"))
+                if was_in_flight and _ended_or_gone(session, last):  # the resource is free now
+                    freed.add(p.id)
                 if last.ex.status is not None and 200 <= last.ex.status < 300:
                     view = log.monitor_view(last)
                     if view.state is State.TERMINATED:
@@ -541,13 +563,11 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
         def _in_flight(self) -> list[ProcessRecord]:
             """The machine's processes last seen in flight that may well still be (accepted less than the
             duration seen ago: one last seen in flight long ago has most likely ended meanwhile)."""
-            return [q for q in log.processes.values() if q.scenario == SCENARIO and usable(q)
-                    and q.id not in session.cancelled and (v := session.last_view.get(q.id)) is not None
-                    and in_flight(v.state) and session.now() - q.accepted_at < duration()]
+            return [q for q in log.processes.values() if q.scenario == SCENARIO and usable(q) and fresh(q)]
 
         def _ended(self) -> list[ProcessRecord]:
             return [q for q in log.processes.values() if q.scenario == SCENARIO and usable(q)
-                    and q.id not in session.cancelled and observed(q) in (JUST_ENDED, LONG_ENDED)]
+                    and q.id not in session.cancelled and observed(q) in ENDED]
 
         def _new(self) -> ProcessRecord | None:
             """A new process (single: once the resource is idle)."""
@@ -579,16 +599,30 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             the resource). ``at``: where in the second half of its duration a running process is caught."""
             d = duration()
             if state == IDLE:
+                if resource() == FREED:  # idle once a process ended by itself
+                    self._new()
                 for q in [q for q in log.processes.values() if usable(q) and resource_holds(q)]:
                     self._until(q, lambda v: v.state is State.TERMINATED)
+                return None
+            if state == FREED:
+                if resource() != FREED:
+                    p = session.current if resource() == BUSY else self._new()
+                    if p is not None:
+                        self.cancel(p=p)
                 return None
             if state == BUSY:
                 if resource() == IDLE:
                     self._new()
                 return None
+            if state == BESIDE:  # a process long ended, then another one started beside it
+                p = self._drive(LONG_ENDED, at, kind)
+                if p is not None and observed(p) != BESIDE:
+                    self._new()
+                return p
             order = PROCESS_STATES.index
             again = self._fetched() if kind in (GET_PRODUCT, HEAD_PRODUCT) else []
-            there = [q for q in [*again, *self._in_flight(), *self._ended()] if observed(q) == state]
+            alike = (LONG_ENDED, BESIDE) if state == LONG_ENDED else (state,)
+            there = [q for q in [*again, *self._in_flight(), *self._ended()] if observed(q) in alike]
             if there:
                 return there[0]
             before = [q for q in self._in_flight() if order(observed(q)) < order(state)]
@@ -607,11 +641,9 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             return p
 
         def _pair(self, pick: int) -> tuple[str, str]:
-            """The (kind, state) pair a coverage-directed step goes for: one not exercised yet, among those the
-            target is closest to (``pick`` chooses among them); once all were, any."""
-            possible = possible_pairs(log)
-            todo = ([pair for pair in possible if pair not in coverage.counts and pair not in coverage.tried]
-                    or [pair for pair in possible if pair not in coverage.counts] or possible)
+            """The (kind, state) pair a coverage-directed step goes for: one exercised least often so far (none
+            yet, then round after round), among those the target is closest to (``pick`` chooses among them)."""
+            todo = coverage.next_pairs(possible_pairs(log))
             tiers = {pair: self._tier(*pair) for pair in todo}
             nearest = [pair for pair in todo if tiers[pair] == min(tiers.values())]
             return nearest[pick % len(nearest)]
@@ -621,7 +653,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
                 return NOTHING
             kind, state = self._pair(pick)
             current.resolved = (kind, state)
-            coverage.tried.add((kind, state))
+            coverage.tried[(kind, state)] = coverage.counts.get((kind, state), 0)
             return self.cover_pair(kind, state, at)
 
         def cover_pair(self, kind: str, state: str, at: float):
@@ -656,6 +688,8 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
                 finding = judge_one(req, whole)
                 if finding.outcome is not Outcome.FAIL or judge_one(req, context).outcome is Outcome.FAIL:
                     continue
+                if judge_one(req, log).outcome is not Outcome.FAIL:
+                    continue  # what the whole run shows excuses it (the window lacks the context that does)
                 trace = [*current.wire(list(finding.evidence)), f"-> {req_id}: {finding.message}"]
                 if _DEBUG:
                     print(f"  violation {req_id} after {len(current.steps())} steps", file=sys.stderr)

@@ -149,10 +149,6 @@ def delete(log: Log) -> Finding:
             problems += _after_cancel(log, pid)
         elif proc.role == BYSTANDER:
             problems += _bystander(log, pid)
-    for post in log.posts(Expect.AFTER_CANCEL)[:1]:
-        if not _2xx(post):
-            problems.append(("the resource refused a new POST after its process was cancelled and gone",
-                             "the resource accepts a new POST", post, [first.seq, post.seq]))
     if problems:
         message, expected, step, seqs = problems[0]
         return violated(message, expected=expected, observed=step.ex.summary(), evidence=seqs)

@@ -123,15 +123,17 @@ def same_monitor(log: Log) -> Finding:
 
 @requirement(
     "single/reaccept", Level.MUST,
-    statement="After the process has terminated, a POST is accepted again and the monitor follows the new process.",
+    statement="After the process has terminated (by itself, or cancelled by the client), a POST is accepted again "
+    "and the monitor follows the new process.",
     rationale="The single pattern serialises work, it does not stop it: once the resource is idle it must take "
-    "the next request.",
+    "the next request. A cancelled process has ended too (the model's cancelled ending): it must not keep the "
+    "resource busy.",
     source="Requirement catalog, single pattern",
     patterns=SINGLE,
 )
 def reaccept(log: Log) -> Finding:
     return each(
-        log.posts(Expect.REACCEPT), lambda s: not _2xx(s),
+        log.posts(Expect.REACCEPT, Expect.AFTER_CANCEL), lambda s: not _2xx(s),
         none="no POST was sent after a process was seen terminated",
         failed="{bad} of {total} POSTs after termination were not accepted",
         expected="2xx (acceptance)", passed="{total} POSTs after termination were accepted",

@@ -85,7 +85,7 @@ def cancel_kills_the_bystander():
     return cancelled("multi", bystander_after=404)
 
 
-@example("idempotence/delete", Outcome.FAIL)
+@example("single/reaccept", Outcome.FAIL)
 def resource_blocked_after_cancel():
     return cancelled(post_after=409)
 

@@ -17,15 +17,19 @@ from dataclasses import replace
 
 def test_possible_pairs_follow_the_profile():
     seed = possible_pairs(Log(PROFILES["seed"], "multi"))
-    assert ("cancel", "running") in seed and ("get-product", "long terminated") in seed
-    assert ("get-product", "running") not in seed  # the seed's product URI is not known before the end
+    assert ("cancel", "running, second half") in seed and ("get-product", "long terminated") in seed
+    assert ("get-monitor", "long terminated, another in flight") in seed  # multi only
+    assert ("get-product", "running, first half") not in seed  # the seed's product URI is not known before the end
+    assert ("post", "idle, after a cancel") not in seed  # single only
+    single = possible_pairs(Log(PROFILES["seed"], "single"))
+    assert ("post", "idle, after a cancel") in single and ("get-monitor", "long terminated, another in flight") not in single
     ogc = possible_pairs(Log(PROFILES["ogc"], "multi"))
-    assert ("get-product", "running") in ogc  # {monitor}/results is known early
+    assert ("get-product", "running, first half") in ogc  # {monitor}/results is known early
     azure = possible_pairs(Log(PROFILES["azure"], "single"))
     assert not any(k == "cancel" for k, _s in azure)  # Azure LROs have no cancel
     google = possible_pairs(Log(PROFILES["google"], "single"))
     assert not any(k.endswith("product") for k, _s in google)  # inline results only
-    assert {s for _k, s in seed} == {*RESOURCE_STATES, *PROCESS_STATES}
+    assert {s for _k, s in seed} | {s for _k, s in single} == {*RESOURCE_STATES, *PROCESS_STATES}
 
 
 @pytest.mark.parametrize("pattern", ["single", "multi"])

@@ -6,6 +6,10 @@ as a user would, then reads the JSON report. Test ids are the variant names: ``m
 (seed), ``ogc:monitor/schema``, ``azure:reference@multi``.
 """
 
+import json
+import re
+from pathlib import Path
+
 import pytest
 
 from conformance.requirements import REGISTRY
@@ -25,6 +29,12 @@ def test_every_requirement_that_can_fail_has_a_mutant():
 def test_mutant_is_caught_for_its_requirement_only(name, tmp_path):
     proof = prove(name, tmp_path)
     assert proof.ok, proof.explain()
+    if name in MACHINE_ONLY:  # found by the state machine: the report shows the failing sequence, shrunk
+        report = json.loads(Path(proof.report_path).read_text())
+        entry = next(e for e in report["requirements"] if e["id"] == MUTANTS[name].requirement)
+        steps = (entry.get("hypothesis") or {}).get("steps") or []
+        assert steps and steps[0].startswith(("shrunk from", "not reproduced")), steps[:3]
+        assert any(re.match(r"  \d+\. #\d+ ", line) for line in steps) and steps[-1].startswith("replay: "), steps
 
 
 @pytest.mark.parametrize("name", list(VALID_VARIANTS))
