@@ -159,6 +159,11 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             return JUST_ENDED
         return BESIDE if not single and any(q is not p and fresh(q) for q in log.processes.values()) else LONG_ENDED
 
+    def stale(q: ProcessRecord) -> bool:
+        """The last look at ``q`` is older than a tenth of the duration seen (its state may have moved on)."""
+        looks = log.states(q.id)
+        return not looks or session.now() - looks[-1][0].ex.ended > 0.1 * duration()
+
     def fresh(q: ProcessRecord) -> bool:
         """``q`` was last seen in flight and may well still be: accepted less than the duration seen ago (one
         last seen in flight long ago has most likely ended meanwhile)."""
@@ -342,7 +347,8 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
 
         def _kind_state(self, kind: str, p: ProcessRecord) -> str:
             state = observed(p)
-            if state is None:  # never seen yet: a look first, so the pair is known
+            if state is None or (state in IN_FLIGHT and stale(p)):
+                # never seen, or last seen in flight a while ago: a look first, so the pair is known
                 self._look(p, "look at the process before the request")
                 state = observed(p) or READY
             coverage.add(kind, state)
@@ -370,11 +376,13 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             current.rule(f"post_valid() [resource {state}]")
             if single:
                 p = session.current
-                if state == BUSY and p is not None and p.monitor:
+                if state == BUSY and p is not None and p.monitor and p.id not in session.cancelled:
                     run(session.post_in_flight(p, SCENARIO))
                     return session.current if session.current is not p else NOTHING
+                # cancelled but not seen gone or ended: whether the resource is free yet is not known (ANY)
                 expect = Expect.ACCEPT if p is None else (
-                    Expect.AFTER_CANCEL if p.id in freed else Expect.REACCEPT)
+                    Expect.AFTER_CANCEL if p.id in freed else
+                    Expect.ANY if p.id in session.cancelled and state == BUSY else Expect.REACCEPT)
                 step = run(session.send(Kind.POST, "POST", session.cfg.target_url, scenario=SCENARIO,
                                         purpose="POST on the resource (state machine)", expect=expect,
                                         body=session.cfg.body, headers=session.post_headers()))
@@ -465,7 +473,8 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             state = self._kind_state(kind, p)
             # a cancelled process has no product (and in the single pattern its URI may name another's by now)
             url = session.product_url(p) if p.id not in session.cancelled else None
-            if url is None and state in IN_FLIGHT and kind == GET_PRODUCT and p.product_uri:
+            if url is None and state in IN_FLIGHT and kind == GET_PRODUCT and p.product_uri \
+                    and p.id not in session.cancelled:
                 current.rule(f"get_product(process {p.id}) [{state}: before the end]")
                 run(session.early_product(p, SCENARIO))
                 note_end(p)
@@ -554,6 +563,11 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             self._until(p, reached)
 
         def _until(self, p: ProcessRecord, reached) -> None:
+            if p.id in session.cancelled:  # its monitor may be gone: looked at as the cancel probe does
+                from .capabilities import _watch
+
+                run(_watch(session, p, SCENARIO, "after", "look at a cancelled process until it is gone or ended"))
+                return
             pace = max(0.01, duration() / 20)
             run(session.follow(p, SCENARIO, until=reached, interval=pace,
                                by=min(budget_end, session.now() + max(MAX_WAIT, 3 * duration()))))
@@ -614,17 +628,19 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
                 if resource() == IDLE:
                     self._new()
                 return None
-            if state == BESIDE:  # a process long ended, then another one started beside it
+            if state == BESIDE:  # a process long ended, and a new one started beside it right now
                 p = self._drive(LONG_ENDED, at, kind)
-                if p is not None and observed(p) != BESIDE:
+                if p is not None:
                     self._new()
                 return p
             order = PROCESS_STATES.index
             again = self._fetched() if kind in (GET_PRODUCT, HEAD_PRODUCT) else []
             alike = (LONG_ENDED, BESIDE) if state == LONG_ENDED else (state,)
-            there = [q for q in [*again, *self._in_flight(), *self._ended()] if observed(q) in alike]
-            if there:
-                return there[0]
+            for q in [*again, *self._in_flight(), *self._ended()]:
+                if observed(q) in alike and state in IN_FLIGHT and stale(q):
+                    self._look(q, "look at the process before the request")  # is it still there?
+                if observed(q) in alike:
+                    return q
             before = [q for q in self._in_flight() if order(observed(q)) < order(state)]
             p = before[0] if before else self._new()
             if p is None or state == READY:
