@@ -31,17 +31,18 @@ IN_FLIGHT = (READY, EARLY, LATE)
 RESOURCE_STATES = (IDLE, BUSY, FREED)
 
 
-def possible_pairs(log: Log) -> list[tuple[str, str]]:
+def possible_pairs(log: Log, cancel: bool = True) -> list[tuple[str, str]]:
     """The (request kind, state) pairs the machine can reach against this profile: product requests
     before the end only where the product's URI is known early (and then only GET), after it only where
     the product is not inline in the monitor (an inline one is read with the monitor); the cancel only where
-    the profile has one."""
+    the profile has one (and ``cancel``: the machine cancels)."""
     profile = log.profile
+    cancel = cancel and profile.cancel is not None
     early = bool(profile.product_early or profile.accept_product)
-    freed = log.pattern == "single" and profile.cancel is not None
+    freed = log.pattern == "single" and cancel
     pairs = [(k, s) for k in RESOURCE_KINDS for s in RESOURCE_STATES if s != FREED or freed]
     for kind in PROCESS_KINDS:
-        if kind == CANCEL and profile.cancel is None:
+        if kind == CANCEL and not cancel:
             continue
         for state in PROCESS_STATES:
             if state == BESIDE and log.pattern != "multi":
@@ -62,6 +63,8 @@ class Coverage:
     counts: dict[tuple[str, str], int] = field(default_factory=dict)
     first: dict[tuple[str, str], int] = field(default_factory=dict)
     example: int = 0
+    #: whether the machine cancels (the cancel pairs are possible)
+    cancel: bool = True
     #: pairs a coverage-directed step went for (reached or not: the target may have moved on meanwhile), with
     #: how often they had been exercised then
     tried: dict[tuple[str, str], int] = field(default_factory=dict)
@@ -79,7 +82,7 @@ class Coverage:
         self.first.setdefault(key, self.example)
 
     def as_dict(self, log: Log) -> dict:
-        possible = possible_pairs(log)
+        possible = possible_pairs(log, self.cancel)
         pairs = [{"kind": k, "state": s, "count": self.counts.get((k, s), 0), "first_example": self.first.get((k, s))}
                  for k, s in possible]
         reached = [p for p in pairs if p["count"]]

@@ -114,6 +114,14 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
     ended_at: dict[int, float] = {}
     #: pid -> how many cancels the machine sent it
     cancels: dict[int, int] = {}
+    #: whether the machine cancels: not once the run has shown a cancel breaking its own requirement (its
+    #: finding is made; more cancels would only spread their effects, such as other processes removed, to
+    #: the checks of the processes they touch)
+    cancelling = profile.cancel is not None and judge_one(REGISTRY["idempotence/delete"], log).outcome is not Outcome.FAIL
+    coverage.cancel = cancelling
+    if profile.cancel is not None and not cancelling:
+        session.note("the state machine sent no cancel: the run had already found a cancel breaking "
+                     "idempotence/delete")
     #: processes the machine cancelled while they were last seen in flight (a cancel of one already seen ended
     #: frees nothing: the resource was idle by its natural end)
     freed: set[int] = set()
@@ -134,6 +142,11 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             return clock["duration"]
         clock["duration_at"], clock["duration"] = len(log.steps), _duration()
         return clock["duration"]
+
+    def ended_ever() -> bool:
+        """Whether any process of the run (not cancelled) was seen to end."""
+        return any(pid not in session.cancelled and any(v.state is State.TERMINATED for _s, v in log.states(pid))
+                   for pid in log.processes)
 
     def _duration() -> float:
         seen = []
@@ -202,6 +215,9 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
         now names the current one cannot be asked about any more)."""
         if p is NOTHING or p.monitor is None or p.id in session.lost or not time_left():
             return False
+        if p.id not in session.cancelled and any(log.processes[c].monitor == p.monitor for c in session.cancelled
+                                                 if c in log.processes):
+            return False  # another record of the same monitor (a replayed key) was cancelled: it may be gone
         now = session.current
         return not single or now is None or now is p or now.monitor != p.monitor
 
@@ -507,7 +523,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
         def cancel(self, p) -> None:
             """The profile's cancel: the first one watched until the process is gone or ended (so the
             suite knows it needs no waiting for), later ones as repeats."""
-            cancel = profile.cancel
+            cancel = profile.cancel if cancelling else None
             if cancel is None or not usable(p):
                 return
             state = self._kind_state(CANCEL, p)
@@ -569,8 +585,10 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
                 run(_watch(session, p, SCENARIO, "after", "look at a cancelled process until it is gone or ended"))
                 return
             pace = max(0.01, duration() / 20)
-            run(session.follow(p, SCENARIO, until=reached, interval=pace,
-                               by=min(budget_end, session.now() + max(MAX_WAIT, 3 * duration()))))
+            # never past the process's own deadline: a process not ended by then is monitor/terminates' finding
+            by = min(budget_end, session.now() + max(MAX_WAIT, 3 * duration()),
+                     max(session.now(), p.accepted_at + session.cfg.deadline))
+            run(session.follow(p, SCENARIO, until=reached, interval=pace, by=by))
             note_end(p)
 
         # -- coverage-directed steps -----------------------------------------------------------------------
@@ -600,7 +618,11 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             """How far the target is from ``state`` for a request of ``kind``: 0 it is there now, 1 a wait (or, for
             a busy resource, one POST) gets it there, 2 it takes a new process."""
             if kind in RESOURCE_KINDS:
-                return 0 if resource() == state else 1
+                if resource() == state:
+                    return 0
+                return 3 if state == IDLE and not ended_ever() else 1
+            if state in ENDED and not ended_ever():
+                return 3  # no process of the run was ever seen to end: out of reach
             seen = [observed(q) for q in [*self._in_flight(), *self._ended()]]
             if state in seen:
                 return 0
@@ -659,9 +681,12 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
         def _pair(self, pick: int) -> tuple[str, str]:
             """The (kind, state) pair a coverage-directed step goes for: one exercised least often so far (none
             yet, then round after round), among those the target is closest to (``pick`` chooses among them)."""
-            todo = coverage.next_pairs(possible_pairs(log))
+            todo = coverage.next_pairs(possible_pairs(log, cancelling))
             tiers = {pair: self._tier(*pair) for pair in todo}
             nearest = [pair for pair in todo if tiers[pair] == min(tiers.values())]
+            if tiers[nearest[0]] == 3:  # the rest is out of reach: a round over what is in reach
+                reach = [pair for pair in possible_pairs(log, cancelling) if self._tier(*pair) < 3]
+                return reach[pick % len(reach)] if reach else nearest[pick % len(nearest)]
             return nearest[pick % len(nearest)]
 
         def _cover(self, pick: int, at: float):

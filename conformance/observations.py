@@ -97,6 +97,9 @@ class Log:
     wire: list[Exchange] = field(default_factory=list)
     _accept_cache: dict[int, AcceptView] = field(default_factory=dict, repr=False)
     _monitor_cache: dict[int, MonitorView] = field(default_factory=dict, repr=False)
+    #: per-process looks and the POSTs, indexed once per state of ``steps`` (its identity and length: steps are
+    #: only ever appended, or the list replaced); the checks ask for them per process and per pair of looks
+    _index: tuple[tuple[int, int], dict[int, list[Step]], list[Step]] | None = field(default=None, repr=False)
 
     # -- building -----------------------------------------------------------
     def add(self, step: Step) -> Step:
@@ -160,13 +163,22 @@ class Log:
                 return s
         raise KeyError(seq)
 
+    def _indexed(self) -> tuple[dict[int, list[Step]], list[Step]]:
+        key = (id(self.steps), len(self.steps))
+        if self._index is None or self._index[0] != key:
+            looks: dict[int, list[Step]] = {}
+            posts = []
+            for s in self.steps:
+                if s.kind is Kind.POLL and s.process is not None and s.ex.status is not None:
+                    looks.setdefault(s.process, []).append(s)
+                elif s.kind in (Kind.POST, Kind.MALFORMED):
+                    posts.append(s)
+            self._index = (key, looks, posts)
+        return self._index[1], self._index[2]
+
     def observations(self, pid: int) -> list[tuple[Step, MonitorView]]:
         """GETs of this process's monitor that answered, in the order they were sent."""
-        out = []
-        for s in self.steps:
-            if s.kind is Kind.POLL and s.process == pid and s.ex.status is not None:
-                out.append((s, self.monitor_view(s)))
-        return out
+        return [(s, self.monitor_view(s)) for s in self._indexed()[0].get(pid, [])]
 
     def states(self, pid: int) -> list[tuple[Step, MonitorView]]:
         """Observations that carry a readable state (2xx with a known state, or 303)."""
@@ -179,13 +191,8 @@ class Log:
         """POSTs, other than this process's own acceptance, that the server may have
         handled after it produced observation ``a`` and before it produced ``b``."""
         own = self.processes[pid].accept_seq
-        found = []
-        for s in self.steps:
-            if s.kind not in (Kind.POST, Kind.MALFORMED) or s.seq == own:
-                continue
-            if s.ex.ended > a.ex.started and s.ex.started < b.ex.ended:
-                found.append(s)
-        return found
+        return [s for s in self._indexed()[1]
+                if s.seq != own and s.ex.ended > a.ex.started and s.ex.started < b.ex.ended]
 
 
 @dataclass(frozen=True)

@@ -175,7 +175,8 @@ def not_before_end(log: Log) -> Finding:
     if not early and not any(p.product_uri for p in log.processes.values()):
         return absent("the product's URI is not known before the end in this profile (nor named by the acceptance)")
     want = log.profile.not_ready_statuses
-    judged = [s for s in early if s.ex.status is not None and _in_flight_around(log, s)]
+    judged = [s for s in early if s.ex.status is not None and _in_flight_around(log, s)
+              and not _ended_other_shares(log, s)]
     return each(
         judged, lambda s: s.ex.status not in want,
         none="the product's URI was not fetched while its process was certainly in flight",
@@ -183,6 +184,19 @@ def not_before_end(log: Log) -> Finding:
         expected=f"{codes(want)} until the process succeeded",
         passed=f"the product's URI answered {codes(want)} before the end ({{total}} GETs)",
     )
+
+
+def _ended_other_shares(log: Log, step) -> bool:
+    """Another process named the same product URI and was seen ended before this GET: what the URI then
+    serves is that one's product (a URI shared between processes is product/distinct's finding)."""
+    for pid, rec in log.processes.items():
+        if pid == step.process or (rec.product_uri != step.ex.url and
+                                   not any(v.product == step.ex.url for _s, v in log.states(pid))):
+            continue
+        end = next((s for s, v in log.states(pid) if v.state is State.TERMINATED), None)
+        if end is not None and end.ex.ended <= step.ex.started:
+            return True
+    return False
 
 
 def _in_flight_around(log: Log, step) -> bool:
