@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from typing import Callable
+from typing import Awaitable, Callable
 
 from .model import State
 from .observations import Expect, Kind, ProcessRecord, Step
@@ -101,16 +101,31 @@ async def _cancel(s: Session, p: ProcessRecord, scenario: str, role: str) -> Ste
                         headers={"Content-Type": "application/json"} if cancel.method == "POST" else None)
 
 
-async def cancel_probe(s: Session) -> None:
+async def cancel_probe(s: Session, posted: asyncio.Event | None = None) -> None:
     """Cancel a process in flight, repeat the cancel, and see what became of it (and, multi, of a
-    bystander; single, whether the resource takes a new POST)."""
-    cancel, scenario = s.log.profile.cancel, "cancel"
-    if cancel is None:
-        return
-    p = await s.start(scenario)
+    bystander; single, whether the resource takes a new POST). ``posted`` is set once its POSTs are
+    answered (or none will be sent): a POST sent at the same moment as one of them could, on a target
+    that gives simultaneous POSTs one monitor, make the cancel remove a process the suite follows."""
+    try:
+        p, bystander = await _cancel_probe_starts(s)
+    finally:
+        if posted is not None:
+            posted.set()
+    if p is not None:
+        await _cancel_probe_rest(s, p, bystander)
+
+
+async def _cancel_probe_starts(s: Session) -> tuple[ProcessRecord | None, ProcessRecord | None]:
+    if s.log.profile.cancel is None:
+        return None, None
+    p = await s.start("cancel")
     if p is None:
-        return
-    bystander = await s.start(scenario) if s.log.pattern == "multi" else None
+        return None, None
+    return p, (await s.start("cancel") if s.log.pattern == "multi" else None)
+
+
+async def _cancel_probe_rest(s: Session, p: ProcessRecord, bystander: ProcessRecord | None) -> None:
+    cancel, scenario = s.log.profile.cancel, "cancel"
     if bystander is not None:  # looked at as a probe step: what the cancel did to it is this probe's finding
         bystander.role = BYSTANDER
         await _look(s, Kind.CANCEL, bystander, scenario, BYSTANDER, "the other process, before the cancel")
@@ -146,7 +161,7 @@ async def _post_after_cancel(s: Session, scenario: str) -> None:
         first_try = first_try or step
         if _2xx(step):
             s.cancel_frees = step is first_try  # a cancel frees the resource at once: cleanups may cancel
-            await _finish(s, [s.adopt(step, scenario)], scenario)
+            await finish(s, [s.adopt(step, scenario)], scenario)
             return
         if step.ex.status != s.log.profile.conflict_status or s.now() >= give_up or s.budget_left() <= 0:
             if step.ex.status == s.log.profile.conflict_status:
@@ -179,10 +194,11 @@ def _adopt_new(s: Session, step: Step, known: set[str | None], scenario: str) ->
     return s.adopt(step, scenario)
 
 
-async def key_probe(s: Session) -> None:
+async def key_probe(s: Session, burst_after: Awaitable | None = None) -> None:
     """Idempotency-Key: an original keyed POST; its replay while the process is in flight and again after
     its end; the key with another payload (single pattern: on the idle resource, so that a refusal cannot
-    be the resource being busy); and one key in a burst of simultaneous POSTs."""
+    be the resource being busy); and one key in a burst of simultaneous POSTs (once ``burst_after`` is
+    done: the multi pattern's cancel probe runs beside no burst)."""
     scenario = "idempotency-key"
     if s.log.pattern == "single" and not await s.ensure_idle():
         return
@@ -211,7 +227,7 @@ async def key_probe(s: Session) -> None:
             # the same monitor shows a process in flight again: the replay started one; follow it
             started += [q for q in [s.adopt(late, scenario)] if q is not None]
     if s.log.pattern == "single":
-        await _finish(s, [q for q in started if q is not p], scenario)
+        await finish(s, [q for q in started if q is not p], scenario)
         started = [p] if p is not None else []
         if not await s.ensure_idle():
             return
@@ -219,15 +235,17 @@ async def key_probe(s: Session) -> None:
                             "the same key with another payload: expect 422")
     started += [q for q in [_adopt_new(s, mismatch, known, scenario) or _took_single(s, mismatch, scenario)]
                 if q is not None]
-    await asyncio.gather(_finish(s, [q for q in started if q is not p], scenario),
+    await asyncio.gather(finish(s, [q for q in started if q is not p], scenario),
                          *(s.follow(q, scenario, by=s.phase_end) for q in started if q is p))
     if s.log.pattern == "single" and not await s.ensure_idle():
         return
+    if burst_after is not None:
+        await burst_after
     shared = {**s.post_headers(), s.log.profile.idempotency_header: new_key()}
     burst = await s.burst(scenario, None, kind=Kind.KEYED, headers=shared, role="concurrent")
     known = set()
     started = [q for q in (_adopt_new(s, st, known, scenario) for st in burst) if q is not None]
-    await _finish(s, started, scenario)
+    await finish(s, started, scenario)
 
 
 def _took_single(s: Session, step: Step, scenario: str) -> ProcessRecord | None:
@@ -236,9 +254,11 @@ def _took_single(s: Session, step: Step, scenario: str) -> ProcessRecord | None:
     return s.adopt(step, scenario) if s.log.pattern == "single" and _2xx(step) else None
 
 
-async def _finish(s: Session, processes: list[ProcessRecord | None], scenario: str) -> None:
+async def finish(s: Session, processes: list[ProcessRecord | None], scenario: str) -> None:
     """Leave no process of a probe running: cancel it where a cancel has been seen to free the resource at
-    once (cheaper than waiting for its end), else follow it to its end."""
+    once (cheaper than waiting for its end), else follow it to its end. For processes whose end nothing
+    reads (the scenarios' too: the race winner, the POST after a malformed one, an accepted negative
+    request)."""
     cancel = s.log.profile.cancel
 
     async def one(q: ProcessRecord) -> None:
@@ -246,6 +266,8 @@ async def _finish(s: Session, processes: list[ProcessRecord | None], scenario: s
             step = await _cancel(s, q, scenario, "cleanup")
             if step.ex.status in cancel.first:
                 s.cancelled.add(q.id)
+                # one look, so that the log shows how it ended (product/stable reasons from the ends seen)
+                await _look(s, Kind.CANCEL, q, scenario, "cleanup", "look at the process after the cleanup cancel")
                 return
         await s.follow(q, scenario, by=s.phase_end)
 
@@ -270,7 +292,7 @@ async def key_missing_probe(s: Session) -> None:
     if s.log.pattern == "single" and not await s.ensure_idle():
         return
     step = await _keyed(s, None, s.cfg.body, scenario, "missing", "POST without the required key: expect 400")
-    await _finish(s, [s.adopt(step, scenario)], scenario)
+    await finish(s, [s.adopt(step, scenario)], scenario)
 
 
 async def put_probe(s: Session) -> None:
@@ -297,7 +319,7 @@ async def put_probe(s: Session) -> None:
     await _look(s, Kind.PUT, p, scenario, "look", "look at the process after the repeated PUT")
     await send("other", other_body(s), "another body for the same URI: expect a refusal", p.id)
     await _look(s, Kind.PUT, p, scenario, "look", "look at the process after the other PUT")
-    await _finish(s, [p], scenario)
+    await finish(s, [p], scenario)
 
 
 async def run(s: Session) -> None:
@@ -311,8 +333,16 @@ async def run(s: Session) -> None:
         try:
             # the cancel probe runs beside no burst: a target that gives two simultaneous POSTs one monitor
             # (multi/distinct-monitors) would otherwise see the cancel remove a process the suite follows
-            await asyncio.gather(cancel_probe(s), put_probe(s))
-            await asyncio.gather(key_probe(s), key_missing_probe(s))
+            # (the key probe's own POSTs are sent once the cancel probe's are answered, its burst once the
+            # cancel probe is done; otherwise the probes run side by side)
+            posted = asyncio.Event()
+            cancels = asyncio.ensure_future(asyncio.gather(cancel_probe(s, posted), put_probe(s)))
+
+            async def keys() -> None:
+                await posted.wait()
+                await asyncio.gather(key_probe(s, burst_after=cancels), key_missing_probe(s))
+
+            await asyncio.gather(cancels, keys())
         finally:
             s.phase_end = None
     else:
