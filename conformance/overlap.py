@@ -17,6 +17,7 @@ Nothing here decides anything: the checks read the log.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 
 from .model import State
 from .observations import Expect, Kind, ProcessRecord
@@ -119,24 +120,37 @@ async def _to_the_end(s: Session, p: ProcessRecord, scenario: str, *, by: float)
         await s.poll(p, scenario, "look again after termination: terminated is final", by=by)
 
 
-async def _burst(s: Session, by: float) -> None:
-    """N simultaneous POSTs (all accepted, all distinct); every new monitor looked at once, all at once,
-    then each followed to its end (so that no process of the phase is left unseen when products are read)."""
-    steps = await s.burst("burst", Expect.ACCEPT)
-    adopted = [p for p in (s.adopt(st, "burst") for st in steps) if p is not None]
-    await asyncio.gather(*(s.poll(p, "burst", "does the new monitor answer?", by=by) for p in adopted))
+async def _burst(s: Session, by: float, done: asyncio.Event) -> None:
+    """N simultaneous POSTs (all accepted, all distinct); every new monitor looked at once, all at once
+    (then ``done`` is set), then each followed to its end (so that no process of the phase is left unseen
+    when products are read)."""
+    try:
+        steps = await s.burst("burst", Expect.ACCEPT)
+        adopted = [p for p in (s.adopt(st, "burst") for st in steps) if p is not None]
+        await asyncio.gather(*(s.poll(p, "burst", "does the new monitor answer?", by=by) for p in adopted))
+    finally:
+        done.set()
     await asyncio.gather(*(s.follow(p, "burst", by=by) for p in adopted))
 
 
-async def _lifecycle_pair(s: Session, by: float) -> tuple[ProcessRecord | None, ProcessRecord | None]:
+async def _lifecycle_pair(s: Session, by: float, burst_done: asyncio.Event) -> tuple[ProcessRecord | None,
+                                                                                      ProcessRecord | None]:
     """Two processes side by side; once the first is seen running, the burst arrives, so that both are
     seen before and after other acceptances (multi/independent); then both are followed to their end."""
+    try:
+        return await _pair(s, by, burst_done)
+    finally:
+        burst_done.set()
+
+
+async def _pair(s: Session, by: float, burst_done: asyncio.Event) -> tuple[ProcessRecord | None,
+                                                                           ProcessRecord | None]:
     a, b = await asyncio.gather(s.start("lifecycle"), s.start("lifecycle"))
     looks = []
     if a is not None:
         looks.append(first_look_probes(s, a, "lifecycle", by=by))
         looks.append(s.send(Kind.UNKNOWN, "GET", s.unknown_monitor(a.monitor), scenario="lifecycle",
-                            purpose="GET a monitor URI that was never handed out: expect 404/410"))
+                            purpose="GET a monitor URI that was never handed out: expect 404/410", by=by))
         looks.append(s.method_probe("PATCH", s.cfg.target_url, "lifecycle"))
     if b is not None:
         looks.append(s.poll(b, "lifecycle", "first GET right after the acceptance", by=by))
@@ -144,18 +158,27 @@ async def _lifecycle_pair(s: Session, by: float) -> tuple[ProcessRecord | None, 
     first = a or b
     if first is not None:
         await s.follow(first, "lifecycle", until=running_or_later, interval=dense_pace, by=by)
-    await asyncio.gather(_burst(s, by), *(_to_the_end(s, p, "lifecycle", by=by) for p in (a, b) if p is not None))
+    await asyncio.gather(_burst(s, by, burst_done), *(_to_the_end(s, p, "lifecycle", by=by) for p in (a, b) if p is not None))
     return a, b
 
 
-async def run_multi(s: Session) -> None:
+async def run_multi(s: Session, after_burst: Callable[[], Awaitable[None]] | None = None) -> None:
     """Every scenario of the multi pattern at once: the whole phase ends within one deadline (each wait is
-    bounded by it), whatever the target's monitors do."""
+    bounded by it), whatever the target's monitors do. ``after_burst`` (the idempotence probes, which
+    must run beside no burst) starts once the burst's POSTs are answered and their monitors looked at."""
     by = s.phase_deadline()
+    burst_done = asyncio.Event()
+
+    async def then() -> None:
+        await burst_done.wait()
+        if after_burst is not None:
+            await after_burst()
+
     (a, b), *_ = await asyncio.gather(
-        _lifecycle_pair(s, by),
+        _lifecycle_pair(s, by, burst_done),
         polling_rate_together(s, prefer=True, by=by),
         s.malformed("malformed"),
+        then(),
     )
     # products last, when every process of the phase has been seen at its end (product/stable can then
     # tell that no other process could have ended between two GETs of one product)
