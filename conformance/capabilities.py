@@ -194,16 +194,25 @@ def _adopt_new(s: Session, step: Step, known: set[str | None], scenario: str) ->
     return s.adopt(step, scenario)
 
 
-async def key_probe(s: Session, burst_after: Awaitable | None = None) -> None:
-    """Idempotency-Key: an original keyed POST; its replay while the process is in flight and again after
-    its end; the key with another payload (single pattern: on the idle resource, so that a refusal cannot
-    be the resource being busy); and one key in a burst of simultaneous POSTs (once ``burst_after`` is
-    done: the multi pattern's cancel probe runs beside no burst)."""
+def _set(event: asyncio.Event | None) -> None:
+    if event is not None:
+        event.set()
+
+
+async def key_probe(s: Session, burst_after: Awaitable | None = None, posted: asyncio.Event | None = None) -> None:
+    """Idempotency-Key: an original keyed POST (``posted`` is set once it is answered); its replay while
+    the process is in flight and again after its end; the key with another payload (single pattern: on
+    the idle resource, so that a refusal cannot be the resource being busy); and one key in a burst of
+    simultaneous POSTs (once ``burst_after`` is done: the multi pattern's cancel probe runs beside no
+    burst)."""
     scenario = "idempotency-key"
-    if s.log.pattern == "single" and not await s.ensure_idle():
-        return
-    key = new_key()
-    original = await _keyed(s, key, s.cfg.body, scenario, "original", "POST with an idempotency key")
+    try:
+        if s.log.pattern == "single" and not await s.ensure_idle():
+            return
+        key = new_key()
+        original = await _keyed(s, key, s.cfg.body, scenario, "original", "POST with an idempotency key")
+    finally:
+        _set(posted)
     if not _2xx(original):
         return
     p = s.adopt(original, scenario)
@@ -284,14 +293,18 @@ async def _ended(s: Session, p: ProcessRecord, scenario: str) -> None:
         s.last_view[p.id] = view
 
 
-async def key_missing_probe(s: Session) -> None:
-    """Where the user says keys are required: a POST without one must be refused (and start nothing)."""
+async def key_missing_probe(s: Session, posted: asyncio.Event | None = None) -> None:
+    """Where the user says keys are required: a POST without one must be refused (and start nothing);
+    ``posted`` is set once it is answered (or none will be sent)."""
     scenario = "idempotency-key"
-    if "key-required" not in s.log.expected:
-        return
-    if s.log.pattern == "single" and not await s.ensure_idle():
-        return
-    step = await _keyed(s, None, s.cfg.body, scenario, "missing", "POST without the required key: expect 400")
+    try:
+        if "key-required" not in s.log.expected:
+            return
+        if s.log.pattern == "single" and not await s.ensure_idle():
+            return
+        step = await _keyed(s, None, s.cfg.body, scenario, "missing", "POST without the required key: expect 400")
+    finally:
+        _set(posted)
     await finish(s, [s.adopt(step, scenario)], scenario)
 
 
@@ -322,8 +335,10 @@ async def put_probe(s: Session) -> None:
     await finish(s, [p], scenario)
 
 
-async def run(s: Session) -> None:
-    """Every idempotence probe: one after the other in the single pattern, side by side in the multi."""
+async def run(s: Session, clear: asyncio.Event | None = None) -> None:
+    """Every idempotence probe: one after the other in the single pattern, side by side in the multi,
+    where ``clear`` is set once every POST of theirs that may start a process has been answered, one
+    after the other (the cancel probe's two, the key probe's original, the POST without a key)."""
     if s.log.pattern == "multi":
         if not any(s.log.states(pid) for pid in s.log.processes):
             s.note("the idempotence probes were skipped: no monitor of this run gave a usable answer")
@@ -332,19 +347,24 @@ async def run(s: Session) -> None:
         s.phase_end = s.phase_deadline()
         try:
             # the cancel probe runs beside no burst: a target that gives two simultaneous POSTs one monitor
-            # (multi/distinct-monitors) would otherwise see the cancel remove a process the suite follows
-            # (the key probe's own POSTs are sent once the cancel probe's are answered, its burst once the
-            # cancel probe is done; otherwise the probes run side by side)
-            posted = asyncio.Event()
+            # (multi/distinct-monitors) would otherwise see the cancel remove a process the suite follows;
+            # so each POST that starts a process waits for the one before, and the key probe's burst waits
+            # for the cancel probe's end (a PUT names its own URI)
+            posted, keyed = asyncio.Event(), asyncio.Event()
             cancels = asyncio.ensure_future(asyncio.gather(cancel_probe(s, posted), put_probe(s)))
 
             async def keys() -> None:
                 await posted.wait()
-                await asyncio.gather(key_probe(s, burst_after=cancels), key_missing_probe(s))
+                await key_probe(s, burst_after=cancels, posted=keyed)
 
-            await asyncio.gather(cancels, keys())
+            async def missing() -> None:
+                await keyed.wait()
+                await key_missing_probe(s, clear)
+
+            await asyncio.gather(cancels, keys(), missing())
         finally:
             s.phase_end = None
+            _set(clear)
     else:
         for probe in (cancel_probe, key_probe, key_missing_probe, put_probe):
             await probe(s)

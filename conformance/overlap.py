@@ -88,9 +88,10 @@ async def polling_rate_after(s: Session, fast: ProcessRecord, took: float | None
     await confirm_sparse(s, fast, slow, took)
 
 
-async def polling_rate_together(s: Session, *, prefer: bool, by: float) -> None:
-    """Multi pattern: the dense and the sparse process start together and run side by side."""
-    fast, slow = await asyncio.gather(s.start("get-safe-fast"), s.start("get-safe-slow", prefer=prefer))
+async def polling_rate_together(s: Session, starts: Awaitable[list], *, by: float) -> None:
+    """Multi pattern: the dense and the sparse process (``starts``: their two starts, sent together) run
+    side by side."""
+    fast, slow = await starts
     if slow is not None:
         slow.role = SPARSE
     if fast is None:
@@ -120,32 +121,35 @@ async def _to_the_end(s: Session, p: ProcessRecord, scenario: str, *, by: float)
         await s.poll(p, scenario, "look again after termination: terminated is final", by=by)
 
 
-async def _burst(s: Session, by: float, done: asyncio.Event) -> None:
-    """N simultaneous POSTs (all accepted, all distinct); every new monitor looked at once, all at once
-    (then ``done`` is set), then each followed to its end (so that no process of the phase is left unseen
-    when products are read)."""
-    try:
-        steps = await s.burst("burst", Expect.ACCEPT)
-        adopted = [p for p in (s.adopt(st, "burst") for st in steps) if p is not None]
-        await asyncio.gather(*(s.poll(p, "burst", "does the new monitor answer?", by=by) for p in adopted))
-    finally:
-        done.set()
+async def _burst(s: Session, by: float) -> None:
+    """N simultaneous POSTs (all accepted, all distinct); every new monitor looked at once, all at once,
+    then each followed to its end (so that no process of the phase is left unseen when products are read)."""
+    steps = await s.burst("burst", Expect.ACCEPT)
+    adopted = [p for p in (s.adopt(st, "burst") for st in steps) if p is not None]
+    await asyncio.gather(*(s.poll(p, "burst", "does the new monitor answer?", by=by) for p in adopted))
     await asyncio.gather(*(s.follow(p, "burst", by=by) for p in adopted))
 
 
-async def _lifecycle_pair(s: Session, by: float, burst_done: asyncio.Event) -> tuple[ProcessRecord | None,
-                                                                                      ProcessRecord | None]:
-    """Two processes side by side; once the first is seen running, the burst arrives, so that both are
-    seen before and after other acceptances (multi/independent); then both are followed to their end."""
+async def _lifecycle_pair(s: Session, starts: Awaitable[list], by: float, looked: asyncio.Event,
+                          clear: asyncio.Event) -> tuple[ProcessRecord | None, ProcessRecord | None]:
+    """Two processes side by side (``starts``: their two starts, sent together); once the first is seen
+    running, the burst arrives, so that both are seen before and after other acceptances
+    (multi/independent); then both are followed to their end. ``looked`` is set once their first looks
+    are taken; the burst waits for ``clear`` (the other probes' starts are answered)."""
     try:
-        return await _pair(s, by, burst_done)
+        a, b = await starts
+        await _first_looks(s, a, b, by)
     finally:
-        burst_done.set()
+        looked.set()
+    first = a or b
+    if first is not None:
+        await s.follow(first, "lifecycle", until=running_or_later, interval=dense_pace, by=by)
+    await clear.wait()
+    await asyncio.gather(_burst(s, by), *(_to_the_end(s, p, "lifecycle", by=by) for p in (a, b) if p is not None))
+    return a, b
 
 
-async def _pair(s: Session, by: float, burst_done: asyncio.Event) -> tuple[ProcessRecord | None,
-                                                                           ProcessRecord | None]:
-    a, b = await asyncio.gather(s.start("lifecycle"), s.start("lifecycle"))
+async def _first_looks(s: Session, a: ProcessRecord | None, b: ProcessRecord | None, by: float) -> None:
     looks = []
     if a is not None:
         looks.append(first_look_probes(s, a, "lifecycle", by=by))
@@ -155,30 +159,38 @@ async def _pair(s: Session, by: float, burst_done: asyncio.Event) -> tuple[Proce
     if b is not None:
         looks.append(s.poll(b, "lifecycle", "first GET right after the acceptance", by=by))
     await asyncio.gather(*looks)
-    first = a or b
-    if first is not None:
-        await s.follow(first, "lifecycle", until=running_or_later, interval=dense_pace, by=by)
-    await asyncio.gather(_burst(s, by, burst_done), *(_to_the_end(s, p, "lifecycle", by=by) for p in (a, b) if p is not None))
-    return a, b
 
 
-async def run_multi(s: Session, after_burst: Callable[[], Awaitable[None]] | None = None) -> None:
+async def run_multi(s: Session, probes: Callable[[asyncio.Event], Awaitable[None]] | None = None) -> None:
     """Every scenario of the multi pattern at once: the whole phase ends within one deadline (each wait is
-    bounded by it), whatever the target's monitors do. ``after_burst`` (the idempotence probes, which
-    must run beside no burst) starts once the burst's POSTs are answered and their monitors looked at."""
-    by = s.phase_deadline()
-    burst_done = asyncio.Event()
+    bounded by it), whatever the target's monitors do.
 
-    async def then() -> None:
-        await burst_done.wait()
-        if after_burst is not None:
-            await after_burst()
+    ``probes`` (the idempotence probes) start once the first POSTs are answered and the lifecycle's first
+    looks taken, and set the event they are given once their own process-starting POSTs are answered: the
+    burst waits for it, so that no POST of theirs arrives together with another (a target that gives
+    simultaneous POSTs one monitor would see a cancel remove a process the suite follows), and so that no
+    POST of theirs falls between two later looks at the phase's processes (a step back the target takes
+    on its own is told from one another POST caused by looks that no POST straddles)."""
+    by = s.phase_deadline()
+    pair = asyncio.ensure_future(asyncio.gather(s.start("lifecycle"), s.start("lifecycle")))
+    sides = asyncio.ensure_future(asyncio.gather(s.start("get-safe-fast"), s.start("get-safe-slow", prefer=True)))
+    bad = asyncio.ensure_future(s.malformed("malformed"))
+    looked, clear = asyncio.Event(), asyncio.Event()
+
+    async def idempotence() -> None:
+        try:
+            await asyncio.wait([pair, sides, bad])
+            await looked.wait()
+            if probes is not None:
+                await probes(clear)
+        finally:
+            clear.set()
 
     (a, b), *_ = await asyncio.gather(
-        _lifecycle_pair(s, by, burst_done),
-        polling_rate_together(s, prefer=True, by=by),
-        s.malformed("malformed"),
-        then(),
+        _lifecycle_pair(s, pair, by, looked, clear),
+        polling_rate_together(s, sides, by=by),
+        bad,
+        idempotence(),
     )
     # products last, when every process of the phase has been seen at its end (product/stable can then
     # tell that no other process could have ended between two GETs of one product)

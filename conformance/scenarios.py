@@ -76,8 +76,8 @@ async def run_single(s: Session) -> None:
 
 async def run_multi(s: Session) -> None:
     # everything at once, on one clock: the lifecycle pair, the independence check, the burst, the
-    # polling-rate probe and the malformed POST (conformance.overlap); once the burst's POSTs are answered
-    # (bursts must not overlap the cancel probe), cancel, Idempotency-Key and PUT beside them
-    await overlap.run_multi(s, after_burst=lambda: capabilities.run(s))
+    # polling-rate probe, the malformed POST and the idempotence probes (cancel, Idempotency-Key and PUT),
+    # whose POSTs come before the burst's (conformance.overlap)
+    await overlap.run_multi(s, probes=lambda clear: capabilities.run(s, clear))
     # then the negative requests
     await fuzz.negative(s)
