@@ -103,16 +103,19 @@ async def _cancel(s: Session, p: ProcessRecord, scenario: str, role: str) -> Ste
 
 async def cancel_probe(s: Session, posted: asyncio.Event | None = None) -> None:
     """Cancel a process in flight, repeat the cancel, and see what became of it (and, multi, of a
-    bystander; single, whether the resource takes a new POST). ``posted`` is set once its POSTs are
-    answered (or none will be sent): a POST sent at the same moment as one of them could, on a target
-    that gives simultaneous POSTs one monitor, make the cancel remove a process the suite follows."""
+    bystander; single, whether the resource takes a new POST). ``posted`` is set once its two POSTs and
+    its first cancel are answered (or none will be sent): a POST sent at the same moment as one of them
+    could, on a target that gives simultaneous POSTs one monitor, make the cancel remove a process the
+    suite follows; and a process accepted before the cancel could be the one a broken cancel removes."""
+    p = bystander = first = None
     try:
         p, bystander = await _cancel_probe_starts(s)
+        if p is not None:
+            first = await _first_cancel(s, p, bystander)
     finally:
-        if posted is not None:
-            posted.set()
-    if p is not None:
-        await _cancel_probe_rest(s, p, bystander)
+        _set(posted)
+    if p is not None and first is not None:
+        await _cancel_probe_rest(s, p, bystander, first)
 
 
 async def _cancel_probe_starts(s: Session) -> tuple[ProcessRecord | None, ProcessRecord | None]:
@@ -124,20 +127,32 @@ async def _cancel_probe_starts(s: Session) -> tuple[ProcessRecord | None, Proces
     return p, (await s.start("cancel") if s.log.pattern == "multi" else None)
 
 
-async def _cancel_probe_rest(s: Session, p: ProcessRecord, bystander: ProcessRecord | None) -> None:
-    cancel, scenario = s.log.profile.cancel, "cancel"
-    if bystander is not None:  # looked at as a probe step: what the cancel did to it is this probe's finding
+async def _first_cancel(s: Session, p: ProcessRecord, bystander: ProcessRecord | None) -> Step:
+    """The looks right before the cancel (at the bystander as a probe step: what the cancel did to it is
+    this probe's finding), and the cancel."""
+    looks = [s.poll(p, "cancel", "look right before the cancel")]
+    if bystander is not None:
         bystander.role = BYSTANDER
-        await _look(s, Kind.CANCEL, bystander, scenario, BYSTANDER, "the other process, before the cancel")
-    await s.poll(p, scenario, "look right before the cancel")
-    first = await _cancel(s, p, scenario, "first")
+        looks.append(_look(s, Kind.CANCEL, bystander, "cancel", BYSTANDER, "the other process, before the cancel"))
+    await asyncio.gather(*looks)
+    return await _cancel(s, p, "cancel", "first")
+
+
+async def _cancel_probe_rest(s: Session, p: ProcessRecord, bystander: ProcessRecord | None, first: Step) -> None:
+    cancel, scenario = s.log.profile.cancel, "cancel"
     if first.ex.status not in cancel.first:
         # no cancel here (or a broken one): the processes run on; wait for them as usual
         await asyncio.gather(*(s.follow(q, scenario, by=s.phase_end) for q in (p, bystander) if q is not None))
         return
     p.role = CANCELLED
     s.cancelled.add(p.id)
-    s.cancel_frees = s.log.pattern == "multi"  # (single: once a new POST is seen taken right after it)
+    if bystander is not None:
+        # only where the bystander is seen untouched right after the cancel do the probes cancel what they
+        # start instead of waiting for its end (a cancel that takes another process with it would take one
+        # the suite follows); single: once a new POST is taken right after a cancel (_post_after_cancel)
+        look = await _look(s, Kind.CANCEL, bystander, scenario, BYSTANDER, "the other process, right after the cancel")
+        view = _view(s, look)
+        s.cancel_frees = view is not None and view.state is not State.TERMINATED
     await _cancel(s, p, scenario, "repeat")
     await _watch(s, p, scenario, "after", "look at the process after the cancel")
     await _cancel(s, p, scenario, "repeat")

@@ -165,12 +165,13 @@ async def run_multi(s: Session, probes: Callable[[asyncio.Event], Awaitable[None
     """Every scenario of the multi pattern at once: the whole phase ends within one deadline (each wait is
     bounded by it), whatever the target's monitors do.
 
-    ``probes`` (the idempotence probes) start once the first POSTs are answered and the lifecycle's first
-    looks taken, and set the event they are given once their own process-starting POSTs are answered: the
+    ``probes`` (the idempotence probes) start once the first POSTs are answered and a monitor gave a
+    usable look, and set the event they are given once their own process-starting POSTs are answered: the
     burst waits for it, so that no POST of theirs arrives together with another (a target that gives
     simultaneous POSTs one monitor would see a cancel remove a process the suite follows), and so that no
     POST of theirs falls between two later looks at the phase's processes (a step back the target takes
-    on its own is told from one another POST caused by looks that no POST straddles)."""
+    on its own, e.g. at 40 % of the duration, is told from one another POST caused by looks that no POST
+    straddles)."""
     by = s.phase_deadline()
     pair = asyncio.ensure_future(asyncio.gather(s.start("lifecycle"), s.start("lifecycle")))
     sides = asyncio.ensure_future(asyncio.gather(s.start("get-safe-fast"), s.start("get-safe-slow", prefer=True)))
@@ -180,7 +181,11 @@ async def run_multi(s: Session, probes: Callable[[asyncio.Event], Awaitable[None
     async def idempotence() -> None:
         try:
             await asyncio.wait([pair, sides, bad])
-            await looked.wait()
+            # the first usable look at any monitor (or, where none comes, the lifecycle's first looks taken)
+            waits = [asyncio.ensure_future(s.answered.wait()), asyncio.ensure_future(looked.wait())]
+            _done, pending = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            for task in pending:
+                task.cancel()
             if probes is not None:
                 await probes(clear)
         finally:

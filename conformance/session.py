@@ -66,6 +66,8 @@ class Session(Probes):
     cancel_frees: bool = False
     #: when the current phase's waits must end (monotonic; None: each process's own deadline only)
     phase_end: float | None = None
+    #: set once a monitor gave a usable look (a state)
+    answered: asyncio.Event = field(default_factory=asyncio.Event)
 
     # -- time ----------------------------------------------------------------
     def now(self) -> float:
@@ -142,6 +144,7 @@ class Session(Probes):
         view = self.log.monitor_view(step)
         ok = 200 <= step.ex.status < 300 or view.see_other
         if ok and view.state is not None:
+            self.answered.set()
             prev = self.last_view.get(p.id)
             if not (prev and prev.state is State.TERMINATED):
                 self.last_view[p.id] = view
