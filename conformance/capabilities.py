@@ -260,7 +260,7 @@ async def key_probe(s: Session, burst_after: Awaitable | None = None, posted: as
     started += [q for q in [_adopt_new(s, mismatch, known, scenario) or _took_single(s, mismatch, scenario)]
                 if q is not None]
     await asyncio.gather(finish(s, [q for q in started if q is not p], scenario),
-                         *(s.follow(q, scenario, by=s.phase_end) for q in started if q is p))
+                         *(s.follow(q, scenario, by=s.phase_end) for q in started if q is p and q.id not in s.cancelled))
     if s.log.pattern == "single" and not await s.ensure_idle():
         return
     if burst_after is not None:
@@ -299,7 +299,18 @@ async def finish(s: Session, processes: list[ProcessRecord | None], scenario: st
 
 
 async def _ended(s: Session, p: ProcessRecord, scenario: str) -> None:
-    """Until ``p`` ended; the session learns of the end, so the single-pattern resource counts as idle."""
+    """Until ``p`` ended; the session learns of the end, so the single-pattern resource counts as idle.
+    Single pattern, where a cancel frees the resource at once: cancelled, then looked at until it shows
+    ended or gone (a replay after it is a replay after the end all the same, and the look after that
+    replay tells a restart behind the same monitor: idempotence.went_back)."""
+    cancel = s.log.profile.cancel
+    if s.log.pattern == "single" and s.cancel_frees and cancel is not None and p.monitor:
+        step = await _cancel(s, p, scenario, "cleanup")
+        if step.ex.status in cancel.first:
+            s.cancelled.add(p.id)
+            await _look_until(s, Kind.KEYED, p, scenario, "look", "look at the process until it ended (cancelled)",
+                              lambda st: _ended_or_gone(s, st), s.now() + s.cfg.deadline)
+            return
     step = await _look_until(s, Kind.KEYED, p, scenario, "look", "look at the process until it ended",
                              lambda st: (v := _view(s, st)) is not None and v.state is State.TERMINATED,
                              p.accepted_at + s.cfg.deadline)

@@ -89,6 +89,11 @@ def _went_back(log: Log, looks: list[Step]) -> tuple[Step, Step, str] | None:
     of step back ("state", "progress") the target shows on its own, with no request in between, is no
     sign of a restart: monitor/transitions and progress-monotonic judge it."""
     own = intrinsic_kinds(log)
+    for a, b in zip(looks, looks[1:]):  # gone after the suite cancelled it, then in flight again
+        view = log.monitor_view(b) if _2xx(b) else None
+        if (a.ex.status in log.profile.unknown_statuses and view is not None and view.state is not None
+                and in_flight(view.state) and _cancelled_before(log, a)):
+            return a, b, f"gone after a cancel, then {view.state.value}"
     views = [(s, log.monitor_view(s)) for s in looks if _2xx(s)]
     views = [(s, v) for s, v in views if v.state is not None]
     for (a, va), (b, vb) in zip(views, views[1:]):
@@ -98,6 +103,12 @@ def _went_back(log: Log, looks: list[Step]) -> tuple[Step, Step, str] | None:
                 and vb.progress < va.progress and "progress" not in own):
             return a, b, f"progress {va.progress:g} then {vb.progress:g}"
     return None
+
+
+def _cancelled_before(log: Log, look: Step) -> bool:
+    """Whether the suite's cancel of the looked-at process was taken before ``look``."""
+    return any(s.kind is Kind.CANCEL and s.process == look.process and s.seq < look.seq and s.ex.method != "GET"
+               and _2xx(s) for s in log.steps)
 
 
 def _between(looks: list[Step], step: Step) -> list[Step]:
