@@ -214,6 +214,34 @@ def _set(event: asyncio.Event | None) -> None:
         event.set()
 
 
+async def _key_in_flight(s: Session, scenario: str, posted: asyncio.Event | None) -> tuple | None:
+    """The key probe's original (``posted`` is set once it is answered) and its replay in flight, with the
+    looks around it: (key, original, its process, the monitors seen, the processes started), or None when
+    the original was not accepted."""
+    try:
+        if s.log.pattern == "single" and not await s.ensure_idle():
+            return None
+        key = new_key()
+        original = await _keyed(s, key, s.cfg.body, scenario, "original", "POST with an idempotency key")
+    finally:
+        _set(posted)
+    if not _2xx(original):
+        return None
+    p = s.adopt(original, scenario)
+    known = {s.log.accept_view(original).monitor}
+    started = [q for q in [p] if q is not None]
+    pid = p.id if p else None
+    if p is not None:
+        await s.after_burst()
+        await _advance(s, Kind.KEYED, p, scenario, "look at the process before the replay")
+    replay = await _keyed(s, key, s.cfg.body, scenario, "replay", "the same POST with the same key: expect the "
+                          "original response", process=pid)
+    started += [q for q in [_adopt_new(s, replay, known, scenario)] if q is not None]
+    if p is not None:
+        await _look(s, Kind.KEYED, p, scenario, "look", "look at the process after the replay")
+    return key, original, p, known, started
+
+
 async def key_probe(s: Session, burst_after: Awaitable | None = None, posted: asyncio.Event | None = None) -> None:
     """Idempotency-Key: an original keyed POST (``posted`` is set once it is answered); its replay while
     the process is in flight and again after its end; the key with another payload (single pattern: on
@@ -221,26 +249,12 @@ async def key_probe(s: Session, burst_after: Awaitable | None = None, posted: as
     simultaneous POSTs (once ``burst_after`` is done: the multi pattern's cancel probe runs beside no
     burst)."""
     scenario = "idempotency-key"
-    try:
-        if s.log.pattern == "single" and not await s.ensure_idle():
-            return
-        key = new_key()
-        original = await _keyed(s, key, s.cfg.body, scenario, "original", "POST with an idempotency key")
-    finally:
-        _set(posted)
-    if not _2xx(original):
+    first = await _key_in_flight(s, scenario, posted)
+    if first is None:
         return
-    p = s.adopt(original, scenario)
-    known = {s.log.accept_view(original).monitor}
-    started = [q for q in [p] if q is not None]
+    key, original, p, known, started = first
     pid = p.id if p else None
     if p is not None:
-        await _advance(s, Kind.KEYED, p, scenario, "look at the process before the replay")
-    replay = await _keyed(s, key, s.cfg.body, scenario, "replay", "the same POST with the same key: expect the "
-                          "original response", process=pid)
-    started += [q for q in [_adopt_new(s, replay, known, scenario)] if q is not None]
-    if p is not None:
-        await _look(s, Kind.KEYED, p, scenario, "look", "look at the process after the replay")
         await _ended(s, p, scenario)
         late = await _keyed(s, key, s.cfg.body, scenario, "replay", "the same POST with the same key after the "
                             "process ended: expect the original response, and nothing started", process=pid)
@@ -353,6 +367,7 @@ async def put_probe(s: Session) -> None:
     monitor = s.log.accept_view(create).monitor or url
     p = s.log.new_process(scenario, create, monitor)
     p.deadline = s.cfg.deadline
+    await s.after_burst()
     await _advance(s, Kind.PUT, p, scenario, "look at the process before the repeated PUT")
     await send("repeat", s.cfg.body, "the same PUT again: expect no second process", p.id)
     await _look(s, Kind.PUT, p, scenario, "look", "look at the process after the repeated PUT")
@@ -364,7 +379,8 @@ async def put_probe(s: Session) -> None:
 async def run(s: Session, clear: asyncio.Event | None = None) -> None:
     """Every idempotence probe: one after the other in the single pattern, side by side in the multi,
     where ``clear`` is set once every POST of theirs that may start a process has been answered, one
-    after the other (the cancel probe's two, the key probe's original, the POST without a key)."""
+    after the other (the cancel probe's two and its first cancel, then the key probe's original, then the
+    POST without a key); their repeated requests wait for the burst (Session.after_burst)."""
     if s.log.pattern == "multi":
         if not any(s.log.states(pid) for pid in s.log.processes):
             s.note("the idempotence probes were skipped: no monitor of this run gave a usable answer")
@@ -377,7 +393,12 @@ async def run(s: Session, clear: asyncio.Event | None = None) -> None:
             # so each POST that starts a process waits for the one before, and the key probe's burst waits
             # for the cancel probe's end (a PUT names its own URI)
             posted, keyed = asyncio.Event(), asyncio.Event()
-            cancels = asyncio.ensure_future(asyncio.gather(cancel_probe(s, posted), put_probe(s)))
+
+            async def put() -> None:  # (a process accepted before the cancel could be the one a broken cancel takes)
+                await posted.wait()
+                await put_probe(s)
+
+            cancels = asyncio.ensure_future(asyncio.gather(cancel_probe(s, posted), put()))
 
             async def keys() -> None:
                 await posted.wait()

@@ -124,7 +124,11 @@ async def _to_the_end(s: Session, p: ProcessRecord, scenario: str, *, by: float)
 async def _burst(s: Session, by: float) -> None:
     """N simultaneous POSTs (all accepted, all distinct); every new monitor looked at once, all at once,
     then each followed to its end (so that no process of the phase is left unseen when products are read)."""
-    steps = await s.burst("burst", Expect.ACCEPT)
+    try:
+        steps = await s.burst("burst", Expect.ACCEPT)
+    finally:
+        if s.quiet is not None:
+            s.quiet.set()
     adopted = [p for p in (s.adopt(st, "burst") for st in steps) if p is not None]
     await asyncio.gather(*(s.poll(p, "burst", "does the new monitor answer?", by=by) for p in adopted))
     await asyncio.gather(*(s.follow(p, "burst", by=by) for p in adopted))
@@ -137,15 +141,19 @@ async def _lifecycle_pair(s: Session, starts: Awaitable[list], by: float, looked
     (multi/independent); then both are followed to their end. ``looked`` is set once their first looks
     are taken; the burst waits for ``clear`` (the other probes' starts are answered)."""
     try:
-        a, b = await starts
-        await _first_looks(s, a, b, by)
+        try:
+            a, b = await starts
+            await _first_looks(s, a, b, by)
+        finally:
+            looked.set()
+        first = a or b
+        if first is not None:
+            await s.follow(first, "lifecycle", until=running_or_later, interval=dense_pace, by=by)
+        await clear.wait()
+        await asyncio.gather(_burst(s, by), *(_to_the_end(s, p, "lifecycle", by=by) for p in (a, b) if p is not None))
     finally:
-        looked.set()
-    first = a or b
-    if first is not None:
-        await s.follow(first, "lifecycle", until=running_or_later, interval=dense_pace, by=by)
-    await clear.wait()
-    await asyncio.gather(_burst(s, by), *(_to_the_end(s, p, "lifecycle", by=by) for p in (a, b) if p is not None))
+        if s.quiet is not None:
+            s.quiet.set()
     return a, b
 
 
@@ -173,6 +181,7 @@ async def run_multi(s: Session, probes: Callable[[asyncio.Event], Awaitable[None
     on its own, e.g. at 40 % of the duration, is told from one another POST caused by looks that no POST
     straddles)."""
     by = s.phase_deadline()
+    s.quiet = asyncio.Event()
     pair = asyncio.ensure_future(asyncio.gather(s.start("lifecycle"), s.start("lifecycle")))
     sides = asyncio.ensure_future(asyncio.gather(s.start("get-safe-fast"), s.start("get-safe-slow", prefer=True)))
     bad = asyncio.ensure_future(s.malformed("malformed"))

@@ -68,6 +68,13 @@ class Session(Probes):
     phase_end: float | None = None
     #: set once a monitor gave a usable look (a state)
     answered: asyncio.Event = field(default_factory=asyncio.Event)
+    #: multi pattern: set once the burst is answered; the probes' repeated requests wait for it, so that no
+    #: other acceptance falls between the looks around them (None: nothing to wait for)
+    quiet: asyncio.Event | None = None
+
+    async def after_burst(self) -> None:
+        if self.quiet is not None:
+            await self.quiet.wait()
 
     # -- time ----------------------------------------------------------------
     def now(self) -> float:
