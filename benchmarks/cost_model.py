@@ -13,6 +13,7 @@ with ``--deadline``.
     python benchmarks/cost_model.py                              # D = 0.5, 2, 5 s; 3 runs each
     python benchmarks/cost_model.py --durations 0.5 3 --runs 5 --deadline 5
     python benchmarks/cost_model.py --patterns multi --no-broken
+    python benchmarks/cost_model.py --hypothesis-examples 0     # without the state machine
 """
 
 from __future__ import annotations
@@ -122,7 +123,11 @@ def main() -> int:
     parser.add_argument("--no-broken", action="store_true", help="skip the broken-target tail")
     parser.add_argument("--no-model", action="store_true", help="only the broken-target tail")
     parser.add_argument("--suite-arg", action="append", default=[], help="extra argument to the suite (repeatable)")
+    parser.add_argument("--hypothesis-examples", type=int, default=None,
+                        help="the suite's --hypothesis-examples (0: without the state machine; default: the suite's)")
     args = parser.parse_args()
+    if args.hypothesis_examples is not None:
+        args.suite_arg += ["--hypothesis-examples", str(args.hypothesis_examples)]
     if not args.no_model:
         model(args.patterns, args.durations, args.runs, args.suite_arg)
     if not args.no_broken:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from typing import Callable
+from typing import Awaitable, Callable
 
 from .model import State
 from .observations import Expect, Kind, ProcessRecord, Step
@@ -101,28 +101,58 @@ async def _cancel(s: Session, p: ProcessRecord, scenario: str, role: str) -> Ste
                         headers={"Content-Type": "application/json"} if cancel.method == "POST" else None)
 
 
-async def cancel_probe(s: Session) -> None:
+async def cancel_probe(s: Session, posted: asyncio.Event | None = None) -> None:
     """Cancel a process in flight, repeat the cancel, and see what became of it (and, multi, of a
-    bystander; single, whether the resource takes a new POST)."""
-    cancel, scenario = s.log.profile.cancel, "cancel"
-    if cancel is None:
-        return
-    p = await s.start(scenario)
+    bystander; single, whether the resource takes a new POST). ``posted`` is set once its two POSTs and
+    its first cancel are answered (or none will be sent): a POST sent at the same moment as one of them
+    could, on a target that gives simultaneous POSTs one monitor, make the cancel remove a process the
+    suite follows; and a process accepted before the cancel could be the one a broken cancel removes."""
+    p = bystander = first = None
+    try:
+        p, bystander = await _cancel_probe_starts(s)
+        if p is not None:
+            first = await _first_cancel(s, p, bystander)
+    finally:
+        _set(posted)
+    if p is not None and first is not None:
+        await _cancel_probe_rest(s, p, bystander, first)
+
+
+async def _cancel_probe_starts(s: Session) -> tuple[ProcessRecord | None, ProcessRecord | None]:
+    if s.log.profile.cancel is None:
+        return None, None
+    p = await s.start("cancel")
     if p is None:
-        return
-    bystander = await s.start(scenario) if s.log.pattern == "multi" else None
-    if bystander is not None:  # looked at as a probe step: what the cancel did to it is this probe's finding
+        return None, None
+    return p, (await s.start("cancel") if s.log.pattern == "multi" else None)
+
+
+async def _first_cancel(s: Session, p: ProcessRecord, bystander: ProcessRecord | None) -> Step:
+    """The looks right before the cancel (at the bystander as a probe step: what the cancel did to it is
+    this probe's finding), and the cancel."""
+    looks = [s.poll(p, "cancel", "look right before the cancel")]
+    if bystander is not None:
         bystander.role = BYSTANDER
-        await _look(s, Kind.CANCEL, bystander, scenario, BYSTANDER, "the other process, before the cancel")
-    await s.poll(p, scenario, "look right before the cancel")
-    first = await _cancel(s, p, scenario, "first")
+        looks.append(_look(s, Kind.CANCEL, bystander, "cancel", BYSTANDER, "the other process, before the cancel"))
+    await asyncio.gather(*looks)
+    return await _cancel(s, p, "cancel", "first")
+
+
+async def _cancel_probe_rest(s: Session, p: ProcessRecord, bystander: ProcessRecord | None, first: Step) -> None:
+    cancel, scenario = s.log.profile.cancel, "cancel"
     if first.ex.status not in cancel.first:
         # no cancel here (or a broken one): the processes run on; wait for them as usual
         await asyncio.gather(*(s.follow(q, scenario, by=s.phase_end) for q in (p, bystander) if q is not None))
         return
     p.role = CANCELLED
     s.cancelled.add(p.id)
-    s.cancel_frees = s.log.pattern == "multi"  # (single: once a new POST is seen taken right after it)
+    if bystander is not None:
+        # only where the bystander is seen untouched right after the cancel do the probes cancel what they
+        # start instead of waiting for its end (a cancel that takes another process with it would take one
+        # the suite follows); single: once a new POST is taken right after a cancel (_post_after_cancel)
+        look = await _look(s, Kind.CANCEL, bystander, scenario, BYSTANDER, "the other process, right after the cancel")
+        view = _view(s, look)
+        s.cancel_frees = view is not None and view.state is not State.TERMINATED
     await _cancel(s, p, scenario, "repeat")
     await _watch(s, p, scenario, "after", "look at the process after the cancel")
     await _cancel(s, p, scenario, "repeat")
@@ -146,7 +176,7 @@ async def _post_after_cancel(s: Session, scenario: str) -> None:
         first_try = first_try or step
         if _2xx(step):
             s.cancel_frees = step is first_try  # a cancel frees the resource at once: cleanups may cancel
-            await _finish(s, [s.adopt(step, scenario)], scenario)
+            await finish(s, [s.adopt(step, scenario)], scenario)
             return
         if step.ex.status != s.log.profile.conflict_status or s.now() >= give_up or s.budget_left() <= 0:
             if step.ex.status == s.log.profile.conflict_status:
@@ -179,28 +209,52 @@ def _adopt_new(s: Session, step: Step, known: set[str | None], scenario: str) ->
     return s.adopt(step, scenario)
 
 
-async def key_probe(s: Session) -> None:
-    """Idempotency-Key: an original keyed POST; its replay while the process is in flight and again after
-    its end; the key with another payload (single pattern: on the idle resource, so that a refusal cannot
-    be the resource being busy); and one key in a burst of simultaneous POSTs."""
-    scenario = "idempotency-key"
-    if s.log.pattern == "single" and not await s.ensure_idle():
-        return
-    key = new_key()
-    original = await _keyed(s, key, s.cfg.body, scenario, "original", "POST with an idempotency key")
+def _set(event: asyncio.Event | None) -> None:
+    if event is not None:
+        event.set()
+
+
+async def _key_in_flight(s: Session, scenario: str, posted: asyncio.Event | None) -> tuple | None:
+    """The key probe's original (``posted`` is set once it is answered) and its replay in flight, with the
+    looks around it: (key, original, its process, the monitors seen, the processes started), or None when
+    the original was not accepted."""
+    try:
+        if s.log.pattern == "single" and not await s.ensure_idle():
+            return None
+        key = new_key()
+        original = await _keyed(s, key, s.cfg.body, scenario, "original", "POST with an idempotency key")
+    finally:
+        _set(posted)
     if not _2xx(original):
-        return
+        return None
     p = s.adopt(original, scenario)
     known = {s.log.accept_view(original).monitor}
     started = [q for q in [p] if q is not None]
     pid = p.id if p else None
     if p is not None:
+        await s.after_burst()
         await _advance(s, Kind.KEYED, p, scenario, "look at the process before the replay")
     replay = await _keyed(s, key, s.cfg.body, scenario, "replay", "the same POST with the same key: expect the "
                           "original response", process=pid)
     started += [q for q in [_adopt_new(s, replay, known, scenario)] if q is not None]
     if p is not None:
         await _look(s, Kind.KEYED, p, scenario, "look", "look at the process after the replay")
+    return key, original, p, known, started
+
+
+async def key_probe(s: Session, burst_after: Awaitable | None = None, posted: asyncio.Event | None = None) -> None:
+    """Idempotency-Key: an original keyed POST (``posted`` is set once it is answered); its replay while
+    the process is in flight and again after its end; the key with another payload (single pattern: on
+    the idle resource, so that a refusal cannot be the resource being busy); and one key in a burst of
+    simultaneous POSTs (once ``burst_after`` is done: the multi pattern's cancel probe runs beside no
+    burst)."""
+    scenario = "idempotency-key"
+    first = await _key_in_flight(s, scenario, posted)
+    if first is None:
+        return
+    key, original, p, known, started = first
+    pid = p.id if p else None
+    if p is not None:
         await _ended(s, p, scenario)
         late = await _keyed(s, key, s.cfg.body, scenario, "replay", "the same POST with the same key after the "
                             "process ended: expect the original response, and nothing started", process=pid)
@@ -211,7 +265,7 @@ async def key_probe(s: Session) -> None:
             # the same monitor shows a process in flight again: the replay started one; follow it
             started += [q for q in [s.adopt(late, scenario)] if q is not None]
     if s.log.pattern == "single":
-        await _finish(s, [q for q in started if q is not p], scenario)
+        await finish(s, [q for q in started if q is not p], scenario)
         started = [p] if p is not None else []
         if not await s.ensure_idle():
             return
@@ -219,15 +273,17 @@ async def key_probe(s: Session) -> None:
                             "the same key with another payload: expect 422")
     started += [q for q in [_adopt_new(s, mismatch, known, scenario) or _took_single(s, mismatch, scenario)]
                 if q is not None]
-    await asyncio.gather(_finish(s, [q for q in started if q is not p], scenario),
-                         *(s.follow(q, scenario, by=s.phase_end) for q in started if q is p))
+    await asyncio.gather(finish(s, [q for q in started if q is not p], scenario),
+                         *(s.follow(q, scenario, by=s.phase_end) for q in started if q is p and q.id not in s.cancelled))
     if s.log.pattern == "single" and not await s.ensure_idle():
         return
+    if burst_after is not None:
+        await burst_after
     shared = {**s.post_headers(), s.log.profile.idempotency_header: new_key()}
     burst = await s.burst(scenario, None, kind=Kind.KEYED, headers=shared, role="concurrent")
     known = set()
     started = [q for q in (_adopt_new(s, st, known, scenario) for st in burst) if q is not None]
-    await _finish(s, started, scenario)
+    await finish(s, started, scenario)
 
 
 def _took_single(s: Session, step: Step, scenario: str) -> ProcessRecord | None:
@@ -236,9 +292,11 @@ def _took_single(s: Session, step: Step, scenario: str) -> ProcessRecord | None:
     return s.adopt(step, scenario) if s.log.pattern == "single" and _2xx(step) else None
 
 
-async def _finish(s: Session, processes: list[ProcessRecord | None], scenario: str) -> None:
+async def finish(s: Session, processes: list[ProcessRecord | None], scenario: str) -> None:
     """Leave no process of a probe running: cancel it where a cancel has been seen to free the resource at
-    once (cheaper than waiting for its end), else follow it to its end."""
+    once (cheaper than waiting for its end), else follow it to its end. For processes whose end nothing
+    reads (the scenarios' too: the race winner, the POST after a malformed one, an accepted negative
+    request)."""
     cancel = s.log.profile.cancel
 
     async def one(q: ProcessRecord) -> None:
@@ -246,6 +304,8 @@ async def _finish(s: Session, processes: list[ProcessRecord | None], scenario: s
             step = await _cancel(s, q, scenario, "cleanup")
             if step.ex.status in cancel.first:
                 s.cancelled.add(q.id)
+                # one look, so that the log shows how it ended (product/stable reasons from the ends seen)
+                await _look(s, Kind.CANCEL, q, scenario, "cleanup", "look at the process after the cleanup cancel")
                 return
         await s.follow(q, scenario, by=s.phase_end)
 
@@ -253,7 +313,18 @@ async def _finish(s: Session, processes: list[ProcessRecord | None], scenario: s
 
 
 async def _ended(s: Session, p: ProcessRecord, scenario: str) -> None:
-    """Until ``p`` ended; the session learns of the end, so the single-pattern resource counts as idle."""
+    """Until ``p`` ended; the session learns of the end, so the single-pattern resource counts as idle.
+    Single pattern, where a cancel frees the resource at once: cancelled, then looked at until it shows
+    ended or gone (a replay after it is a replay after the end all the same, and the look after that
+    replay tells a restart behind the same monitor: idempotence.went_back)."""
+    cancel = s.log.profile.cancel
+    if s.log.pattern == "single" and s.cancel_frees and cancel is not None and p.monitor:
+        step = await _cancel(s, p, scenario, "cleanup")
+        if step.ex.status in cancel.first:
+            s.cancelled.add(p.id)
+            await _look_until(s, Kind.KEYED, p, scenario, "look", "look at the process until it ended (cancelled)",
+                              lambda st: _ended_or_gone(s, st), s.now() + s.cfg.deadline)
+            return
     step = await _look_until(s, Kind.KEYED, p, scenario, "look", "look at the process until it ended",
                              lambda st: (v := _view(s, st)) is not None and v.state is State.TERMINATED,
                              p.accepted_at + s.cfg.deadline)
@@ -262,15 +333,19 @@ async def _ended(s: Session, p: ProcessRecord, scenario: str) -> None:
         s.last_view[p.id] = view
 
 
-async def key_missing_probe(s: Session) -> None:
-    """Where the user says keys are required: a POST without one must be refused (and start nothing)."""
+async def key_missing_probe(s: Session, posted: asyncio.Event | None = None) -> None:
+    """Where the user says keys are required: a POST without one must be refused (and start nothing);
+    ``posted`` is set once it is answered (or none will be sent)."""
     scenario = "idempotency-key"
-    if "key-required" not in s.log.expected:
-        return
-    if s.log.pattern == "single" and not await s.ensure_idle():
-        return
-    step = await _keyed(s, None, s.cfg.body, scenario, "missing", "POST without the required key: expect 400")
-    await _finish(s, [s.adopt(step, scenario)], scenario)
+    try:
+        if "key-required" not in s.log.expected:
+            return
+        if s.log.pattern == "single" and not await s.ensure_idle():
+            return
+        step = await _keyed(s, None, s.cfg.body, scenario, "missing", "POST without the required key: expect 400")
+    finally:
+        _set(posted)
+    await finish(s, [s.adopt(step, scenario)], scenario)
 
 
 async def put_probe(s: Session) -> None:
@@ -292,16 +367,20 @@ async def put_probe(s: Session) -> None:
     monitor = s.log.accept_view(create).monitor or url
     p = s.log.new_process(scenario, create, monitor)
     p.deadline = s.cfg.deadline
+    await s.after_burst()
     await _advance(s, Kind.PUT, p, scenario, "look at the process before the repeated PUT")
     await send("repeat", s.cfg.body, "the same PUT again: expect no second process", p.id)
     await _look(s, Kind.PUT, p, scenario, "look", "look at the process after the repeated PUT")
     await send("other", other_body(s), "another body for the same URI: expect a refusal", p.id)
     await _look(s, Kind.PUT, p, scenario, "look", "look at the process after the other PUT")
-    await _finish(s, [p], scenario)
+    await finish(s, [p], scenario)
 
 
-async def run(s: Session) -> None:
-    """Every idempotence probe: one after the other in the single pattern, side by side in the multi."""
+async def run(s: Session, clear: asyncio.Event | None = None) -> None:
+    """Every idempotence probe: one after the other in the single pattern, side by side in the multi,
+    where ``clear`` is set once every POST of theirs that may start a process has been answered, one
+    after the other (the cancel probe's two and its first cancel, then the key probe's original, then the
+    POST without a key); their repeated requests wait for the burst (Session.after_burst)."""
     if s.log.pattern == "multi":
         if not any(s.log.states(pid) for pid in s.log.processes):
             s.note("the idempotence probes were skipped: no monitor of this run gave a usable answer")
@@ -310,11 +389,29 @@ async def run(s: Session) -> None:
         s.phase_end = s.phase_deadline()
         try:
             # the cancel probe runs beside no burst: a target that gives two simultaneous POSTs one monitor
-            # (multi/distinct-monitors) would otherwise see the cancel remove a process the suite follows
-            await asyncio.gather(cancel_probe(s), put_probe(s))
-            await asyncio.gather(key_probe(s), key_missing_probe(s))
+            # (multi/distinct-monitors) would otherwise see the cancel remove a process the suite follows;
+            # so each POST that starts a process waits for the one before, and the key probe's burst waits
+            # for the cancel probe's end (a PUT names its own URI)
+            posted, keyed = asyncio.Event(), asyncio.Event()
+
+            async def put() -> None:  # (a process accepted before the cancel could be the one a broken cancel takes)
+                await posted.wait()
+                await put_probe(s)
+
+            cancels = asyncio.ensure_future(asyncio.gather(cancel_probe(s, posted), put()))
+
+            async def keys() -> None:
+                await posted.wait()
+                await key_probe(s, burst_after=cancels, posted=keyed)
+
+            async def missing() -> None:
+                await keyed.wait()
+                await key_missing_probe(s, clear)
+
+            await asyncio.gather(cancels, keys(), missing())
         finally:
             s.phase_end = None
+            _set(clear)
     else:
         for probe in (cancel_probe, key_probe, key_missing_probe, put_probe):
             await probe(s)

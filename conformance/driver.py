@@ -122,7 +122,7 @@ class Driver(RawWire):
 
     def _timeout_text(self, timeout: float, bound: float | None = None) -> str:
         if bound is not None and timeout >= bound - 1e-9 and bound < self.config.request_timeout:
-            return f"no complete response within {timeout:.3g} s (what was left of the process's deadline, --deadline)"
+            return f"no complete response within {timeout:.3g} s (what was left of the process's or the phase's deadline, --deadline)"
         if timeout < self.config.request_timeout:
             return f"no complete response before the run's time budget (--budget {self.config.budget:g} s) ran out"
         return f"no complete response within {self.config.request_timeout:g} s (--request-timeout)"

@@ -25,7 +25,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import schemas
+from . import capabilities, schemas
 from .observations import Kind, Step
 from .profiles import parse_json
 from .session import Session
@@ -82,7 +82,8 @@ async def send_case(s: Session, case: Case, scenario: str = "fuzz") -> Step | No
     step = await s.send(case.kind, case.method, url, scenario=scenario, purpose=case.purpose, body=body,
                         headers=headers)
     if post and step.ex.status is not None and 200 <= step.ex.status < 300 and s.log.pattern == "single":
-        s.adopt(step, scenario)  # it started a process: wait for its end before going on
+        # it started a process: cancelled (where that frees the resource) or waited for before going on
+        await capabilities.finish(s, [s.adopt(step, scenario)], scenario)
         await s.ensure_idle()
     return step
 

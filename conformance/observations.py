@@ -34,6 +34,10 @@ class Kind(str, Enum):
     FUZZ = "fuzz"  # a generated request that is odd but not certainly invalid (e.g. a wrong content type)
 
 
+#: the idempotence probes' kinds: their GETs of a monitor are looks at a process, like polls
+PROBE_KINDS = frozenset({Kind.CANCEL, Kind.KEYED, Kind.PUT})
+
+
 class Expect(str, Enum):
     """What the suite knew about the target when it sent a POST."""
 
@@ -186,6 +190,20 @@ class Log:
             (s, v) for s, v in self.observations(pid)
             if v.state is not None and s.ex.status is not None and (200 <= s.ex.status < 300 or v.see_other)
         ]
+
+    def first_end(self, pid: int) -> tuple[Step, str | None] | None:
+        """The first look at this process's monitor that showed it over, and the product link it showed
+        (None: none, or gone): a poll that saw it terminated, or a look the idempotence probes took (their
+        own steps, not polls) that saw it terminated, or gone after a cancel."""
+        ends = [(s, v.product) for s, v in self.states(pid) if v.state is State.TERMINATED]
+        for s in self.steps:
+            if s.process != pid or s.ex.method != "GET" or s.kind not in PROBE_KINDS or s.ex.status is None:
+                continue
+            if s.kind is Kind.CANCEL and s.ex.status in self.profile.unknown_statuses:
+                ends.append((s, None))
+            elif 200 <= s.ex.status < 300 and (v := self.monitor_view(s)).state is State.TERMINATED:
+                ends.append((s, v.product))
+        return min(ends, key=lambda end: end[0].seq, default=None)
 
     def other_posts_between(self, pid: int, a: Step, b: Step) -> list[Step]:
         """POSTs, other than this process's own acceptance, that the server may have

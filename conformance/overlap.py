@@ -17,6 +17,7 @@ Nothing here decides anything: the checks read the log.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 
 from .model import State
 from .observations import Expect, Kind, ProcessRecord
@@ -87,9 +88,10 @@ async def polling_rate_after(s: Session, fast: ProcessRecord, took: float | None
     await confirm_sparse(s, fast, slow, took)
 
 
-async def polling_rate_together(s: Session, *, prefer: bool, by: float) -> None:
-    """Multi pattern: the dense and the sparse process start together and run side by side."""
-    fast, slow = await asyncio.gather(s.start("get-safe-fast"), s.start("get-safe-slow", prefer=prefer))
+async def polling_rate_together(s: Session, starts: Awaitable[list], *, by: float) -> None:
+    """Multi pattern: the dense and the sparse process (``starts``: their two starts, sent together) run
+    side by side."""
+    fast, slow = await starts
     if slow is not None:
         slow.role = SPARSE
     if fast is None:
@@ -122,40 +124,87 @@ async def _to_the_end(s: Session, p: ProcessRecord, scenario: str, *, by: float)
 async def _burst(s: Session, by: float) -> None:
     """N simultaneous POSTs (all accepted, all distinct); every new monitor looked at once, all at once,
     then each followed to its end (so that no process of the phase is left unseen when products are read)."""
-    steps = await s.burst("burst", Expect.ACCEPT)
+    try:
+        steps = await s.burst("burst", Expect.ACCEPT)
+    finally:
+        if s.quiet is not None:
+            s.quiet.set()
     adopted = [p for p in (s.adopt(st, "burst") for st in steps) if p is not None]
     await asyncio.gather(*(s.poll(p, "burst", "does the new monitor answer?", by=by) for p in adopted))
     await asyncio.gather(*(s.follow(p, "burst", by=by) for p in adopted))
 
 
-async def _lifecycle_pair(s: Session, by: float) -> tuple[ProcessRecord | None, ProcessRecord | None]:
-    """Two processes side by side; once the first is seen running, the burst arrives, so that both are
-    seen before and after other acceptances (multi/independent); then both are followed to their end."""
-    a, b = await asyncio.gather(s.start("lifecycle"), s.start("lifecycle"))
+async def _lifecycle_pair(s: Session, starts: Awaitable[list], by: float, looked: asyncio.Event,
+                          clear: asyncio.Event) -> tuple[ProcessRecord | None, ProcessRecord | None]:
+    """Two processes side by side (``starts``: their two starts, sent together); once the first is seen
+    running, the burst arrives, so that both are seen before and after other acceptances
+    (multi/independent); then both are followed to their end. ``looked`` is set once their first looks
+    are taken; the burst waits for ``clear`` (the other probes' starts are answered)."""
+    try:
+        try:
+            a, b = await starts
+            await _first_looks(s, a, b, by)
+        finally:
+            looked.set()
+        first = a or b
+        if first is not None:
+            await s.follow(first, "lifecycle", until=running_or_later, interval=dense_pace, by=by)
+        await clear.wait()
+        await asyncio.gather(_burst(s, by), *(_to_the_end(s, p, "lifecycle", by=by) for p in (a, b) if p is not None))
+    finally:
+        if s.quiet is not None:
+            s.quiet.set()
+    return a, b
+
+
+async def _first_looks(s: Session, a: ProcessRecord | None, b: ProcessRecord | None, by: float) -> None:
     looks = []
     if a is not None:
         looks.append(first_look_probes(s, a, "lifecycle", by=by))
         looks.append(s.send(Kind.UNKNOWN, "GET", s.unknown_monitor(a.monitor), scenario="lifecycle",
-                            purpose="GET a monitor URI that was never handed out: expect 404/410"))
+                            purpose="GET a monitor URI that was never handed out: expect 404/410", by=by))
         looks.append(s.method_probe("PATCH", s.cfg.target_url, "lifecycle"))
     if b is not None:
         looks.append(s.poll(b, "lifecycle", "first GET right after the acceptance", by=by))
     await asyncio.gather(*looks)
-    first = a or b
-    if first is not None:
-        await s.follow(first, "lifecycle", until=running_or_later, interval=dense_pace, by=by)
-    await asyncio.gather(_burst(s, by), *(_to_the_end(s, p, "lifecycle", by=by) for p in (a, b) if p is not None))
-    return a, b
 
 
-async def run_multi(s: Session) -> None:
+async def run_multi(s: Session, probes: Callable[[asyncio.Event], Awaitable[None]] | None = None) -> None:
     """Every scenario of the multi pattern at once: the whole phase ends within one deadline (each wait is
-    bounded by it), whatever the target's monitors do."""
+    bounded by it), whatever the target's monitors do.
+
+    ``probes`` (the idempotence probes) start once the first POSTs are answered and a monitor gave a
+    usable look, and set the event they are given once their own process-starting POSTs are answered: the
+    burst waits for it, so that no POST of theirs arrives together with another (a target that gives
+    simultaneous POSTs one monitor would see a cancel remove a process the suite follows), and so that no
+    POST of theirs falls between two later looks at the phase's processes (a step back the target takes
+    on its own, e.g. at 40 % of the duration, is told from one another POST caused by looks that no POST
+    straddles)."""
     by = s.phase_deadline()
+    s.quiet = asyncio.Event()
+    pair = asyncio.ensure_future(asyncio.gather(s.start("lifecycle"), s.start("lifecycle")))
+    sides = asyncio.ensure_future(asyncio.gather(s.start("get-safe-fast"), s.start("get-safe-slow", prefer=True)))
+    bad = asyncio.ensure_future(s.malformed("malformed"))
+    looked, clear = asyncio.Event(), asyncio.Event()
+
+    async def idempotence() -> None:
+        try:
+            await asyncio.wait([pair, sides, bad])
+            # the first usable look at any monitor (or, where none comes, the lifecycle's first looks taken)
+            waits = [asyncio.ensure_future(s.answered.wait()), asyncio.ensure_future(looked.wait())]
+            _done, pending = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            for task in pending:
+                task.cancel()
+            if probes is not None:
+                await probes(clear)
+        finally:
+            clear.set()
+
     (a, b), *_ = await asyncio.gather(
-        _lifecycle_pair(s, by),
-        polling_rate_together(s, prefer=True, by=by),
-        s.malformed("malformed"),
+        _lifecycle_pair(s, pair, by, looked, clear),
+        polling_rate_together(s, sides, by=by),
+        bad,
+        idempotence(),
     )
     # products last, when every process of the phase has been seen at its end (product/stable can then
     # tell that no other process could have ended between two GETs of one product)

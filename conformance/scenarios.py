@@ -38,7 +38,10 @@ async def run_single(s: Session) -> None:
             await s.products(p, "lifecycle", head=True)
         # 2. polling rate: the sparse side (a reacceptance; it carries an unknown Prefer token)
         await overlap.polling_rate_after(s, p, took, prefer=True)
-    # 3. a malformed POST on an idle resource, then a valid one
+    # 3. cancel, Idempotency-Key and PUT, before the scenarios whose processes nothing needs to see end:
+    # where a cancel is seen to free the resource at once, those are cancelled instead of waited for
+    await capabilities.run(s)
+    # 4. a malformed POST on an idle resource, then a valid one
     if await s.ensure_idle():
         bad = await s.malformed("malformed")
         if bad.ex.status is not None and 200 <= bad.ex.status < 300:
@@ -50,9 +53,8 @@ async def run_single(s: Session) -> None:
             for step in s.log.steps[step_before:]:
                 if step.kind is Kind.POST:
                     step.expect = Expect.PROBE
-            if probe is not None:
-                await s.follow(probe, "after-malformed")
-    # 4. races: N simultaneous POSTs on an idle resource
+            await capabilities.finish(s, [probe], "after-malformed")
+    # 5. races: N simultaneous POSTs on an idle resource
     for _ in range(s.cfg.race_rounds):
         if not await s.ensure_idle():
             break
@@ -60,21 +62,22 @@ async def run_single(s: Session) -> None:
         winners = [st for st in steps if st.ex.status is not None and 200 <= st.ex.status < 300]
         if winners:
             p = s.adopt(winners[0], "race")
-            if p is not None:
-                await s.follow(p, "race")
+            if p is not None and len(winners) == 1:
+                # the one winner's process, seen in flight after the burst, then out of the way
+                await s.poll(p, "race", "is the winner's process in flight after the burst?")
+                await capabilities.finish(s, [p], "race")
+            elif p is not None:
+                await s.follow(p, "race")  # several winners: all their processes end about together
         if len(winners) != 1:
             break  # already decided; no need to spend another round
-    # 5. cancel, Idempotency-Key and PUT: what the target offers, and whether repeating it changes anything
-    await capabilities.run(s)
     await fuzz.negative(s)
     await s.ensure_idle()
 
 
 async def run_multi(s: Session) -> None:
     # everything at once, on one clock: the lifecycle pair, the independence check, the burst, the
-    # polling-rate probe and the malformed POST (conformance.overlap)
-    await overlap.run_multi(s)
-    # then, one after the other (bursts must not overlap the cancel probe): cancel, Idempotency-Key and
-    # PUT, and the negative requests
-    await capabilities.run(s)
+    # polling-rate probe, the malformed POST and the idempotence probes (cancel, Idempotency-Key and PUT),
+    # whose POSTs come before the burst's (conformance.overlap)
+    await overlap.run_multi(s, probes=lambda clear: capabilities.run(s, clear))
+    # then the negative requests
     await fuzz.negative(s)

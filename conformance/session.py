@@ -66,6 +66,15 @@ class Session(Probes):
     cancel_frees: bool = False
     #: when the current phase's waits must end (monotonic; None: each process's own deadline only)
     phase_end: float | None = None
+    #: set once a monitor gave a usable look (a state)
+    answered: asyncio.Event = field(default_factory=asyncio.Event)
+    #: multi pattern: set once the burst is answered; the probes' repeated requests wait for it, so that no
+    #: other acceptance falls between the looks around them (None: nothing to wait for)
+    quiet: asyncio.Event | None = None
+
+    async def after_burst(self) -> None:
+        if self.quiet is not None:
+            await self.quiet.wait()
 
     # -- time ----------------------------------------------------------------
     def now(self) -> float:
@@ -99,8 +108,12 @@ class Session(Probes):
 
     async def send(self, kind: Kind, method: str, url: str, *, scenario: str, purpose: str,
                    process: int | None = None, expect: Expect | None = None, body: bytes | None = None,
-                   headers: dict[str, str] | None = None, role: str | None = None) -> Step:
-        ex = await self.driver.request(method, url, purpose=purpose, body=body, headers=headers, process=process)
+                   headers: dict[str, str] | None = None, role: str | None = None, by: float | None = None) -> Step:
+        """One request, recorded as a step; with ``by`` (session time) it is given up then (at least
+        POLL_FLOOR from now), not at --request-timeout."""
+        timeout = None if by is None else max(POLL_FLOOR, by - self.now())
+        ex = await self.driver.request(method, url, purpose=purpose, body=body, headers=headers, process=process,
+                                       timeout=timeout)
         return self.log.add(Step(kind, ex, scenario, process, expect, role=role))
 
     def terminated(self, pid: int) -> bool:
@@ -138,6 +151,7 @@ class Session(Probes):
         view = self.log.monitor_view(step)
         ok = 200 <= step.ex.status < 300 or view.see_other
         if ok and view.state is not None:
+            self.answered.set()
             prev = self.last_view.get(p.id)
             if not (prev and prev.state is State.TERMINATED):
                 self.last_view[p.id] = view
@@ -163,8 +177,8 @@ class Session(Probes):
     def _expect_single(self) -> Expect:
         """What the suite knows a POST must get now (the model's table), as a tag: an answer the
         model predicts from an observation that may be stale is only ANY."""
-        if self.current is None:
-            return Expect.ACCEPT
+        if self.current is None or (self.cancel_frees and self.current.id in self.cancelled):
+            return Expect.ACCEPT  # nothing known in flight (a cancel here frees the resource at once)
         view = self.last_view.get(self.current.id)
         if post_answer("single", view.state if view else None) is PostAnswer.ACCEPT and view is not None:
             return Expect.REACCEPT

@@ -89,6 +89,11 @@ def _went_back(log: Log, looks: list[Step]) -> tuple[Step, Step, str] | None:
     of step back ("state", "progress") the target shows on its own, with no request in between, is no
     sign of a restart: monitor/transitions and progress-monotonic judge it."""
     own = intrinsic_kinds(log)
+    for a, b in zip(looks, looks[1:]):  # gone after the suite cancelled it, then in flight again
+        view = log.monitor_view(b) if _2xx(b) else None
+        if (a.ex.status in log.profile.unknown_statuses and view is not None and view.state is not None
+                and in_flight(view.state) and _cancelled_before(log, a)):
+            return a, b, f"gone after a cancel, then {view.state.value}"
     views = [(s, log.monitor_view(s)) for s in looks if _2xx(s)]
     views = [(s, v) for s, v in views if v.state is not None]
     for (a, va), (b, vb) in zip(views, views[1:]):
@@ -98,6 +103,12 @@ def _went_back(log: Log, looks: list[Step]) -> tuple[Step, Step, str] | None:
                 and vb.progress < va.progress and "progress" not in own):
             return a, b, f"progress {va.progress:g} then {vb.progress:g}"
     return None
+
+
+def _cancelled_before(log: Log, look: Step) -> bool:
+    """Whether the suite's cancel of the looked-at process was taken before ``look``."""
+    return any(s.kind is Kind.CANCEL and s.process == look.process and s.seq < look.seq and s.ex.method != "GET"
+               and _2xx(s) for s in log.steps)
 
 
 def _between(looks: list[Step], step: Step) -> list[Step]:
@@ -293,7 +304,7 @@ def key_replay(log: Log) -> Finding:
         what = _replay_fault(log, original, replay, looks)
         if what:
             bad.append((replay, what))
-        elif _replayed(log, original, replay):
+        elif _replayed(log, original, replay) and not _straddled(log, _between(looks, replay)):
             good.append(replay)
     if bad:
         replay, what = bad[0]
@@ -319,10 +330,25 @@ def _replay_fault(log: Log, original: Step, replay: Step, looks: list[Step]) -> 
         return f"answered {replay.ex.status}, not the original {original.ex.status}"
     if _monitor(log, replay) != _monitor(log, original):
         return "started a second process (another monitor)"
-    back = _went_back(log, _between(looks, replay))
+    back = _restart_around(log, looks, replay)
     if back is not None:
         return f"restarted the process or started a new one behind the same monitor ({back[2]})"
     return None
+
+
+def _restart_around(log: Log, looks: list[Step], step: Step) -> tuple[Step, Step, str] | None:
+    """A step back between the looks just before and just after ``step`` (:func:`_went_back`), unless
+    another process was accepted between them too (:func:`_straddled`)."""
+    pair = _between(looks, step)
+    return None if _straddled(log, pair) else _went_back(log, pair)
+
+
+def _straddled(log: Log, pair: list[Step]) -> bool:
+    """Whether another process was accepted between two looks around a probe's request (multi pattern,
+    where the other probes run alongside): a step back between them cannot then be put down to that request
+    alone (multi/independent judges a target whose acceptances disturb other processes)."""
+    return len(pair) == 2 and pair[0].process is not None and bool(
+        log.other_posts_between(pair[0].process, pair[0], pair[1]))
 
 
 @requirement(
@@ -441,7 +467,7 @@ def put_create(log: Log) -> Finding:
     if c.ex.status not in put.created:
         problems.append(("the PUT that started a process answered with another status", codes(put.created), c))
     for r in log.roles(Kind.PUT, "repeat"):
-        back = _went_back(log, _between(looks, r))
+        back = _restart_around(log, looks, r)
         if r.ex.status not in put.repeat:
             problems.append(("the identical repeat of the PUT was not answered as a success", codes(put.repeat), r))
         elif back is not None:
@@ -449,7 +475,7 @@ def put_create(log: Log) -> Finding:
         elif _monitor(log, r) not in (None, _monitor(log, c)):
             problems.append(("the identical repeat named another monitor", "the same monitor", r))
     for o in log.roles(Kind.PUT, "other"):
-        back = _went_back(log, _between(looks, o))
+        back = _restart_around(log, looks, o)
         if o.ex.status not in put.refused:
             problems.append(("another body for the same URI was not refused", codes(put.refused), o))
         elif back is not None:

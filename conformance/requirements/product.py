@@ -113,8 +113,8 @@ def _another_may_end_between(log: Log, a, b) -> bool:
     for pid, rec in log.processes.items():
         if pid == a.process or rec.accepted_at >= b.ex.ended:
             continue
-        end = next(((s, v) for s, v in log.states(pid) if v.state is State.TERMINATED), None)
-        if end is None or (end[0].ex.ended > a.ex.started and end[1].product == a.ex.url):
+        end = log.first_end(pid)
+        if end is None or (end[0].ex.ended > a.ex.started and end[1] == a.ex.url):
             return True
     return False
 
