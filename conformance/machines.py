@@ -33,6 +33,7 @@ import asyncio
 import functools
 import os
 import random
+import statistics
 import sys
 from dataclasses import dataclass, field
 from typing import Any
@@ -74,6 +75,9 @@ JUST = 0.5
 MAX_MALFORMED = 3
 #: copies of the coverage-directed rule: about half the rules Hypothesis draws from are coverage-directed
 COVER_RULES = 8
+#: the machine's time: this many process durations (the median the scenarios saw) plus MACHINE_BASE seconds
+MACHINE_DURATIONS = 8.0
+MACHINE_BASE = 2.0
 #: shrinking: replays of a failing example's shorter versions at most, and the least time it may take (more if
 #: the exploration took longer; always within the run's budget)
 MAX_REPLAYS = 12
@@ -109,7 +113,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
     single = log.pattern == "single"
     profile = log.profile
     #: violation: this example's (it is raised at its end)
-    clock: dict[str, Any] = {"violation": None, "trace": None, "done": None, "replaying": False}
+    clock: dict[str, Any] = {"violation": None, "trace": None, "done": None, "replaying": False, "end": budget_end}
     #: pid -> session time its end was first seen
     ended_at: dict[int, float] = {}
     #: pid -> how many cancels the machine sent it
@@ -132,7 +136,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
         return loop.run_until_complete(coro)
 
     def time_left() -> bool:
-        return (session.now() < budget_end and session.budget_left() > 0 and not session.stuck
+        return (session.now() < clock["end"] and session.budget_left() > 0 and not session.stuck
                 and clock["violation"] is None and clock["done"] is None)
 
     def duration() -> float:
@@ -215,8 +219,8 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
         now names the current one cannot be asked about any more)."""
         if p is NOTHING or p.monitor is None or p.id in session.lost or not time_left():
             return False
-        if p.id not in session.cancelled and any(log.processes[c].monitor == p.monitor for c in session.cancelled
-                                                 if c in log.processes):
+        if not single and p.id not in session.cancelled and any(
+                log.processes[c].monitor == p.monitor for c in session.cancelled if c in log.processes):
             return False  # another record of the same monitor (a replayed key) was cancelled: it may be gone
         now = session.current
         return not single or now is None or now is p or now.monitor != p.monitor
@@ -586,7 +590,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
                 return
             pace = max(0.01, duration() / 20)
             # never past the process's own deadline: a process not ended by then is monitor/terminates' finding
-            by = min(budget_end, session.now() + max(MAX_WAIT, 3 * duration()),
+            by = min(clock["end"], session.now() + max(MAX_WAIT, 3 * duration()),
                      max(session.now(), p.accepted_at + session.cfg.deadline))
             run(session.follow(p, SCENARIO, until=reached, interval=pace, by=by))
             note_end(p)
@@ -609,10 +613,11 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             return p if p is not NOTHING else None
 
         def _fetched(self) -> list[ProcessRecord]:
-            """Ended processes whose product the machine has fetched before: a product read again later,
-            in another state of the target, shows whether it stays the same."""
-            read = {s.process for s in log.of(Kind.PRODUCT) if s.scenario == SCENARIO}
-            return [q for q in self._ended() if q.id in read]
+            """Ended processes whose product was fetched before (by the machine or a scenario): a product read
+            again later, in another state of the target, shows whether it stays the same."""
+            read = {s.process for s in log.of(Kind.PRODUCT)}
+            return [q for q in log.processes.values() if q.id in read and usable(q) and q.id not in session.cancelled
+                    and observed(q) in ENDED]
 
         def _tier(self, kind: str, state: str) -> int:
             """How far the target is from ``state`` for a request of ``kind``: 0 it is there now, 1 a wait (or, for
@@ -662,7 +667,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
                 if observed(q) in alike and state in IN_FLIGHT and stale(q):
                     self._look(q, "look at the process before the request")  # is it still there?
                 if observed(q) in alike:
-                    return q
+                    return self._alone(q) if state == LONG_ENDED else q
             before = [q for q in self._in_flight() if order(observed(q)) < order(state)]
             p = before[0] if before else self._new()
             if p is None or state == READY:
@@ -676,6 +681,14 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             self._until(p, lambda v: v.state is State.TERMINATED)
             if state == LONG_ENDED and observed(p) == JUST_ENDED:
                 run(session.sleep(min(MAX_WAIT, (JUST + 0.1) * d)))
+            return self._alone(p) if state == LONG_ENDED else p
+
+        def _alone(self, p: ProcessRecord) -> ProcessRecord:
+            """Multi pattern: ``p`` long terminated with nothing else of the suite in flight (the others followed
+            to their ends), so that a request about it is told from one sent beside another process."""
+            if not single and observed(p) == BESIDE:
+                for q in [q for q in self._in_flight() if q is not p]:
+                    self._until(q, lambda v: v.state is State.TERMINATED)
             return p
 
         def _pair(self, pick: int) -> tuple[str, str]:
@@ -808,6 +821,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             return got == req_id
 
         original = len(steps)
+        clock["end"] = deadline  # the replays have time of their own
         if not more() or not fails(steps):
             failures[req_id] = [f"not reproduced when replayed from a target at rest ({replays} replay(s)): shown as "
                                 "it happened, a failure of the target all the same", *failures[req_id]]
@@ -823,7 +837,11 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
 
 def run_machine(session: Session, loop: asyncio.AbstractEventLoop, cfg) -> None:
     """Explore with Hypothesis within the run's budget; record the seed, failing sequences and coverage."""
-    budget_end = session.now() + max(0.0, session.budget_left())
+    # the machine's own time: MACHINE_DURATIONS process durations (as the scenarios saw them) plus MACHINE_BASE,
+    # within the run's budget; examples go on from one another, so none costs a whole process duration
+    seen = session.log.durations_seen()
+    allowed = MACHINE_DURATIONS * (statistics.median(seen) if seen else session.cfg.deadline) + MACHINE_BASE
+    budget_end = session.now() + max(0.0, min(session.budget_left(), allowed))
     the_seed = cfg.hypothesis_seed if cfg.hypothesis_seed is not None else random.SystemRandom().randrange(2**32)
     replay = replay_command(cfg, the_seed)
     coverage = Coverage()
@@ -860,7 +878,7 @@ def run_machine(session: Session, loop: asyncio.AbstractEventLoop, cfg) -> None:
         record["coverage"] = coverage.as_dict(session.log)
         record["seconds"] = round(session.now() - started, 3)
     # shrinking: at most as long as the exploration took, or SHRINK_SECONDS if that is more; within the budget
-    machine.shrink(min(budget_end, session.now() + max(SHRINK_SECONDS, record["seconds"])))
+    machine.shrink(session.now() + min(max(0.0, session.budget_left()), max(SHRINK_SECONDS, record["seconds"])))
     record["shrink_seconds"] = round(session.now() - started - record["seconds"], 3)
     if session.log.pattern == "single" and session.budget_left() > 0:
         # leave the resource as the suite found it: nothing of ours in flight (once, not per example)

@@ -191,6 +191,15 @@ class Log:
             if v.state is not None and s.ex.status is not None and (200 <= s.ex.status < 300 or v.see_other)
         ]
 
+    def durations_seen(self) -> list[float]:
+        """Acceptance to the first look that saw it terminated, for every process seen to end by itself."""
+        out = []
+        for pid, rec in self.processes.items():
+            end = next((s for s, v in self.states(pid) if v.state is State.TERMINATED), None)
+            if end is not None and rec.accepted_at is not None:
+                out.append(max(0.0, end.ex.started - rec.accepted_at))
+        return out
+
     def first_end(self, pid: int) -> tuple[Step, str | None] | None:
         """The first look at this process's monitor that showed it over, and the product link it showed
         (None: none, or gone): a poll that saw it terminated, or a look the idempotence probes took (their

@@ -125,11 +125,11 @@ def _between(looks: list[Step], step: Step) -> list[Step]:
     statement="Cancelling (DELETE on the monitor, or the dialect's cancel or dismiss operation) is idempotent: "
     "the first request answers 200, 202 or 204 (the dialect's own codes where it has them), repeats answer "
     "204, 404 or 410 (likewise) and never 5xx; afterwards the monitor is gone (404/410) or shows the process "
-    "ended as cancelled, and stays so; other processes go on untouched; a single-pattern resource takes a new "
-    "POST once its process is cancelled. A target without the operation answers 405 (then not-applicable, "
-    "unless declared with --expect delete).",
+    "ended as cancelled, and stays so; other processes go on untouched. A target without the operation answers "
+    "405 (then not-applicable, unless declared with --expect delete).",
     rationale="A cancel is retried when its answer is lost; the retry must neither fail in a new way nor undo "
-    "or redo anything, and a cancelled job must not keep blocking or disturbing other work.",
+    "or redo anything, and a cancelled job must not disturb other work (a single-pattern resource it keeps "
+    "blocking is single/reaccept's finding).",
     source="RFC 9110 sections 9.2.2, 9.3.5 and 15.5.6; OGC API - Processes, Part 1, dismiss "
     "(/req/dismiss/job-dismiss-op); google.longrunning.Operations.CancelOperation (AIP-151)",
     applies=lambda p: None if p.cancel else "the profile names no cancel operation",
