@@ -674,7 +674,11 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
                 return p
             if state in (EARLY, LATE):
                 self._until(p, lambda v: v.state is not State.READY)
-                if state == LATE and observed(p) == EARLY:
+                view = session.last_view.get(p.id)
+                if state == LATE and observed(p) == EARLY and view is not None and view.progress is not None:
+                    # the target tells its progress: looked at until past half-way
+                    self._until(p, lambda v: v.state is State.TERMINATED or (v.progress or 0) >= 0.5)
+                elif state == LATE and observed(p) == EARLY:
                     run(session.sleep(min(MAX_WAIT, at * d - (session.now() - p.accepted_at))))
                     self._look(p, "look at the process before the request")
                 return p
@@ -839,8 +843,9 @@ def run_machine(session: Session, loop: asyncio.AbstractEventLoop, cfg) -> None:
     """Explore with Hypothesis within the run's budget; record the seed, failing sequences and coverage."""
     # the machine's own time: MACHINE_DURATIONS process durations (as the scenarios saw them) plus MACHINE_BASE,
     # within the run's budget; examples go on from one another, so none costs a whole process duration
+    # (no process seen to end by itself: the states after the end are out of reach, MACHINE_BASE only)
     seen = session.log.durations_seen()
-    allowed = MACHINE_DURATIONS * (statistics.median(seen) if seen else session.cfg.deadline) + MACHINE_BASE
+    allowed = MACHINE_DURATIONS * (statistics.median(seen) if seen else 0.0) + MACHINE_BASE
     budget_end = session.now() + max(0.0, min(session.budget_left(), allowed))
     the_seed = cfg.hypothesis_seed if cfg.hypothesis_seed is not None else random.SystemRandom().randrange(2**32)
     replay = replay_command(cfg, the_seed)
