@@ -273,7 +273,10 @@ async def key_probe(s: Session, burst_after: Awaitable | None = None, posted: as
                             "the same key with another payload: expect 422")
     started += [q for q in [_adopt_new(s, mismatch, known, scenario) or _took_single(s, mismatch, scenario)]
                 if q is not None]
-    await asyncio.gather(finish(s, [q for q in started if q is not p], scenario),
+    # a record that shares the original's monitor (a replay that started a process behind it) is followed as the
+    # original, not cancelled beside it: a cancel then would race the original's looks
+    await asyncio.gather(finish(s, [q for q in started if q is not p and (p is None or q.monitor != p.monitor)],
+                                scenario),
                          *(s.follow(q, scenario, by=s.phase_end) for q in started if q is p and q.id not in s.cancelled))
     if s.log.pattern == "single" and not await s.ensure_idle():
         return
