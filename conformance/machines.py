@@ -386,14 +386,19 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             mine = [p for p in log.processes.values() if p.scenario == SCENARIO and p.monitor]
             return mine[-1] if mine else NOTHING
 
+        def _on_resource(self, kind: str, name: str) -> str:
+            """A request on the resource: the state it is sent in, counted and written under the rule."""
+            state = resource()
+            coverage.add(kind, state)
+            current.rule(f"{name}() [resource {state}]")
+            return state
+
         @rule(target=processes)
         @recorded
         def post_valid(self):
             if not time_left():
                 return NOTHING
-            state = resource()
-            coverage.add(POST, state)
-            current.rule(f"post_valid() [resource {state}]")
+            state = self._on_resource(POST, "post_valid")
             if single:
                 p = session.current
                 if state == BUSY and p is not None and p.monitor and p.id not in session.cancelled:
@@ -401,7 +406,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
                     return session.current if session.current is not p else NOTHING
                 # cancelled but not seen gone or ended: whether the resource is free yet is not known (ANY)
                 expect = Expect.ACCEPT if p is None else (
-                    Expect.AFTER_CANCEL if p.id in freed else
+                    Expect.AFTER_CANCEL if state == FREED else
                     Expect.ANY if p.id in session.cancelled and state == BUSY else Expect.REACCEPT)
                 step = run(session.send(Kind.POST, "POST", session.cfg.target_url, scenario=SCENARIO,
                                         purpose="POST on the resource (state machine)", expect=expect,
@@ -420,9 +425,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             if not time_left() or self.malformed >= MAX_MALFORMED:
                 return
             self.malformed += 1
-            state = resource()
-            coverage.add(MALFORMED, state)
-            current.rule(f"post_malformed() [resource {state}]")
+            state = self._on_resource(MALFORMED, "post_malformed")
             p = session.current if single else None
             watched = p is not None and state == BUSY and p.monitor is not None and p.id not in session.lost
             if watched:
@@ -439,12 +442,9 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
         def burst(self):
             if not time_left():
                 return NOTHING
-            state = resource()
-            coverage.add(BURST, state)
-            current.rule(f"burst() [resource {state}]")
-            # single: a race only on a resource known idle (a cancelled process may still hold it: ANY)
-            cancelled = session.current is not None and session.current.id in freed
-            expect = (Expect.RACE if state == IDLE and not cancelled else Expect.ANY) if single else Expect.ACCEPT
+            state = self._on_resource(BURST, "burst")
+            # single: a race only on a resource known idle (not after a cancel: the process may still hold it)
+            expect = (Expect.RACE if state == IDLE else Expect.ANY) if single else Expect.ACCEPT
             steps = run(session.burst(SCENARIO, expect))
             started = []
             for step in steps:
@@ -753,7 +753,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
                     print(f"  violation {req_id} after {len(current.steps())} steps", file=sys.stderr)
                 if not clock["replaying"]:
                     failures.setdefault(req_id, [*trace, f"replay: {replay}"])
-                    found["example"], found["req_id"] = current, req_id
+                    found["req_id"] = req_id
                     found["actions"] = list(current.actions)
                 elif req_id not in failures:  # another requirement, broken while shrinking: the target's all the same
                     failures[req_id] = ["found while shrinking another failing example", *trace, f"replay: {replay}"]

@@ -105,11 +105,7 @@ def _another_may_end_between(log: Log, a, b) -> bool:
     product/distinct's finding).
     """
     if log.pattern == "multi":
-        return any(
-            pid != a.process and (rec.product_uri == a.ex.url
-                                  or any(v.product == a.ex.url for _s, v in log.states(pid)))
-            for pid, rec in log.processes.items()
-        )
+        return bool(_others_naming(log, a.process, a.ex.url))
     for pid, rec in log.processes.items():
         if pid == a.process or rec.accepted_at >= b.ex.ended:
             continue
@@ -189,14 +185,17 @@ def not_before_end(log: Log) -> Finding:
 def _ended_other_shares(log: Log, step) -> bool:
     """Another process named the same product URI and was seen ended before this GET: what the URI then
     serves is that one's product (a URI shared between processes is product/distinct's finding)."""
-    for pid, rec in log.processes.items():
-        if pid == step.process or (rec.product_uri != step.ex.url and
-                                   not any(v.product == step.ex.url for _s, v in log.states(pid))):
-            continue
+    for pid in _others_naming(log, step.process, step.ex.url):
         end = next((s for s, v in log.states(pid) if v.state is State.TERMINATED), None)
         if end is not None and end.ex.ended <= step.ex.started:
             return True
     return False
+
+
+def _others_naming(log: Log, pid: int | None, url: str) -> list[int]:
+    """Processes other than ``pid`` that were given ``url`` as their product's URI (at acceptance, or by a link)."""
+    return [other for other, rec in log.processes.items()
+            if other != pid and (rec.product_uri == url or any(v.product == url for _s, v in log.states(other)))]
 
 
 def _in_flight_around(log: Log, step) -> bool:
