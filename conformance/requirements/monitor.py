@@ -147,7 +147,10 @@ def progress_present(log: Log) -> Finding:
     source="RFC 9110 section 15.3.3 (the request will eventually be acted upon); requirement catalog",
 )
 def terminates(log: Log) -> Finding:
-    late = [p for p in log.processes.values() if p.timed_out]
+    # a process seen terminated did terminate, whatever its monitor answered afterwards (monitor/status-200's
+    # business); only one never seen terminated within its deadline is late
+    late = [p for p in log.processes.values()
+            if p.timed_out and not any(v.state is State.TERMINATED for _s, v in log.states(p.id))]
     if late:
         p = late[0]
         polls = [s.seq for s, _ in log.observations(p.id)][-3:]

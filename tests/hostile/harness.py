@@ -8,11 +8,12 @@ import socket
 import socketserver
 import subprocess
 import sys
-import tempfile
 import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+
+from fixtures.launch import suite_command, suite_env
 
 HERE = Path(__file__).resolve().parent
 #: suite settings of every hostile run: a short deadline and request timeout, no state machine
@@ -28,8 +29,6 @@ SECRET = "s3cret"
 AUTH = ["--header", f"Authorization: Bearer {SECRET}"]
 #: the most a suite run may take in all; the tests assert much tighter bounds
 HARD_TIMEOUT = 90
-#: where the suite processes cache byte code: start-up without it costs seconds per run
-PYCACHE = Path(tempfile.gettempdir()) / "conformance-hostile-pycache"
 
 
 @dataclass
@@ -60,12 +59,10 @@ def run_suite(url: str, out_dir: Path, extra: list[str] = ()) -> Run:
     """``pytest --pyargs conformance --pattern single`` against ``url`` in a measured subprocess."""
     out_dir.mkdir(parents=True, exist_ok=True)
     json_path, html_path, stats = out_dir / "report.json", out_dir / "report.html", out_dir / "stats.json"
-    cmd = [sys.executable, "-m", "pytest", "--pyargs", "conformance", "-q", "-p", "no:cacheprovider", "--color=no",
-           "--target-url", url, "--pattern", "single", "--conformance-json", str(json_path),
-           "--conformance-html", str(html_path), *SUITE_ARGS, *extra]
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("PY_COLORS", "FORCE_COLOR", "PYTHONDONTWRITEBYTECODE") and not k.startswith("CONFORMANCE_")}
-    env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)  # byte code (and pytest's rewritten asserts) cached outside the tree
+    cmd = suite_command("--color=no", "--target-url", url, "--pattern", "single", "--conformance-json", str(json_path),
+                        "--conformance-html", str(html_path), *SUITE_ARGS, *extra)
+    env = suite_env({k: v for k, v in os.environ.items()
+                     if k not in ("PY_COLORS", "FORCE_COLOR") and not k.startswith("CONFORMANCE_")})
     done = subprocess.run([sys.executable, str(HERE / "measure.py"), str(stats), "--", *cmd], cwd=out_dir,
                           capture_output=True, text=True, errors="surrogateescape", timeout=HARD_TIMEOUT, env=env)
     measured = json.loads(stats.read_text())

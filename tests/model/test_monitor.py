@@ -180,6 +180,21 @@ def never_terminates():
     return b.log
 
 
+@example("monitor/terminates", PASS)
+@example("monitor/status-200", FAIL)
+def terminated_then_forgotten():
+    """Seen terminated, then its monitor answered 404 until the deadline: the process did terminate (the lost
+    monitor is monitor/status-200's finding, not a process that never ended)."""
+    b = LogBuilder()
+    p = b.accept()
+    b.poll(p, "running", 0.5)
+    b.poll(p, "terminated", product="/product")
+    for _ in range(3):
+        b.poll(p, None, status=404, body=b"")
+    b.log.processes[p].timed_out = True
+    return b.log
+
+
 # -- product link --------------------------------------------------------------------
 
 @example("monitor/product-when-terminated", FAIL)
