@@ -8,12 +8,12 @@ import threading
 import pytest
 
 from fixtures.behaviour import TEST_BASE
-from fixtures.launch import serve
+from fixtures.launch import serve, user_env
 
 
 def suite(*args: str, cwd) -> subprocess.CompletedProcess:
     cmd = [sys.executable, "-m", "pytest", "--pyargs", "conformance", "-q", "-p", "no:cacheprovider", *args]
-    return subprocess.run(cmd, capture_output=True, text=True, cwd=cwd, timeout=120)
+    return subprocess.run(cmd, capture_output=True, text=True, cwd=cwd, timeout=120, env=user_env())
 
 
 def assert_one_line(done: subprocess.CompletedProcess, status: int, *words: str) -> None:
@@ -99,7 +99,7 @@ def test_options_come_from_environment_and_ini_file(tmp_path):
 
     env = dict(os.environ, CONFORMANCE_PATTERN="both")
     done = subprocess.run([sys.executable, "-m", "pytest", "--pyargs", "conformance", "-q", "-p", "no:cacheprovider"],
-                          capture_output=True, text=True, cwd=tmp_path, timeout=60, env=env)
+                          capture_output=True, text=True, cwd=tmp_path, timeout=60, env=user_env(env))
     assert_one_line(done, 4, "--pattern", "'both'")
     (tmp_path / "pytest.ini").write_text("[pytest]\nconformance_deadline = soon\n")
     assert_one_line(suite(cwd=tmp_path), 4, "--deadline", "'soon'")
@@ -136,6 +136,6 @@ def test_profile_from_the_environment(tmp_path):
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "--pyargs", "conformance", "-q", "-p", "no:cacheprovider"],
         capture_output=True, text=True, cwd=tmp_path, timeout=120,
-        env={**__import__("os").environ, "CONFORMANCE_PROFILE_FILE": str(tmp_path / "missing.toml")},
+        env=user_env({**__import__("os").environ, "CONFORMANCE_PROFILE_FILE": str(tmp_path / "missing.toml")}),
     )
     assert_one_line(done, 4, "--profile-file", "cannot read")

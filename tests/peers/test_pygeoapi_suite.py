@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.launch import user_env
 from fixtures.peers.pygeoapi_server import available, serve_pygeoapi
 
 UNAVAILABLE = available()
@@ -58,7 +59,7 @@ def report(tmp_path_factory) -> dict:
                "--target-url", peer.execution_url, "--profile", "ogc", "--pattern", "multi",
                "--request-body", '{"inputs": {"pause": 1}}', "--deadline", "20", "--conformance-seed", "7",
                "--conformance-json", str(out / "r.json"), "--conformance-html", str(out / "r.html")]
-        done = subprocess.run(cmd, capture_output=True, text=True, cwd=out, timeout=300)
+        done = subprocess.run(cmd, capture_output=True, text=True, cwd=out, timeout=300, env=user_env())
     text = done.stdout + done.stderr
     assert "Traceback" not in text and "INTERNALERROR" not in text, text
     data = json.loads((out / "r.json").read_text())
