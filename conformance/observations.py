@@ -13,7 +13,7 @@ from enum import Enum
 from typing import Any, Iterator
 
 from .evidence import Exchange
-from .model import PROGRESSING, State, may_follow  # noqa: F401  (State: for readers of the log)
+from .model import PROGRESSING, State, in_flight, may_follow  # noqa: F401  (State: for readers of the log)
 from .profiles import AcceptView, MonitorView, Profile, read_accept, read_monitor
 
 
@@ -199,6 +199,15 @@ class Log:
             if end is not None and rec.accepted_at is not None:
                 out.append(max(0.0, end.ex.started - rec.accepted_at))
         return out
+
+    def lasted_at_least(self, pid: int) -> float | None:
+        """How long an ended process was at least in flight: from its acceptance's answer to the last look that
+        saw it in flight (None: not seen to end, or never seen in flight)."""
+        obs = self.states(pid)
+        if not obs or obs[-1][1].state is not State.TERMINATED:
+            return None
+        live = [s for s, v in obs if in_flight(v.state)]
+        return (live[-1].ex.started - self.processes[pid].accepted_at) if live else None
 
     def first_end(self, pid: int) -> tuple[Step, str | None] | None:
         """The first look at this process's monitor that showed it over, and the product link it showed

@@ -295,20 +295,12 @@ class Session(Probes):
         if before.progress is not None and 0 < before.progress < 1:
             remaining = elapsed * (1 - before.progress) / before.progress
         else:
-            lasted = [self._lasted_at_least(q.id) for q in self.log.processes.values() if q.id != p.id]
+            lasted = [self.log.lasted_at_least(q.id) for q in self.log.processes.values() if q.id != p.id]
             known = [t for t in lasted if t is not None]
             if not known:
                 return False
             remaining = min(known) - (look.ex.ended - p.accepted_at)
         return remaining > FAR_FACTOR * max(window, 0.001)
-
-    def _lasted_at_least(self, pid: int) -> float | None:
-        """How long an ended process was at least in flight: to its last look that saw it in flight."""
-        obs = self.log.states(pid)
-        if not obs or obs[-1][1].state is not State.TERMINATED:
-            return None
-        live = [s for s, v in obs if in_flight(v.state)]
-        return (live[-1].ex.started - self.log.processes[pid].accepted_at) if live else None
 
     async def follow(self, p: ProcessRecord, scenario: str, *, until: Callable[[MonitorView], bool] | None = None,
                      interval: float | Callable[[float], float] | None = None, max_polls: int = 10_000,

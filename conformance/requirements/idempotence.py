@@ -203,12 +203,28 @@ def _like_unknown(log: Log, step: Step) -> bool:
 
 def _young(log: Log, pid: int, cancel: Step) -> bool:
     """Whether the process was seen in flight, not yet half way, right before ``cancel``: an ending other
-    than cancelled cannot then be a natural end that overtook the cancel."""
+    than cancelled cannot then be a natural end that overtook the cancel. Half way by the progress the target
+    told; where it tells none, by time: the cancel reached the process before half the time the other
+    processes (those that ended by themselves) were at least in flight. With neither, it is not young."""
     before = [(s, v) for s, v in log.states(pid) if s.ex.ended <= cancel.ex.started]
     if not before:
         return False
     _s, view = before[-1]
-    return in_flight(view.state) and (view.progress is None or view.progress < 0.5) and view.state is not None
+    if not in_flight(view.state):
+        return False
+    if view.progress is not None:
+        return view.progress < 0.5
+    lasted = [t for q, rec in log.processes.items() if q != pid and rec.role != CANCELLED
+              and (t := log.lasted_at_least(q)) is not None and not _ended_cancelled(log, q)]
+    if not lasted:
+        return False
+    age = cancel.ex.ended - log.step(log.processes[pid].accept_seq).ex.started  # at most, when the cancel arrived
+    return age < 0.5 * min(lasted)
+
+
+def _ended_cancelled(log: Log, pid: int) -> bool:
+    ending = log.states(pid)[-1][1].ending
+    return ending is not None and ending.value == "cancelled"
 
 
 def _bystander(log: Log, pid: int) -> list[tuple[str, str, Step, list[int]]]:

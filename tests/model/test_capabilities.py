@@ -95,6 +95,33 @@ def young_process_ends_succeeded():
     return cancelled(afters=((200, "terminated"),))
 
 
+def cancelled_without_progress(age: float):
+    """A target that tells no progress: one process followed to its end by itself (in flight for at least 2 s),
+    then one cancelled ``age`` seconds after its acceptance, that ended succeeded."""
+    b = ProbeBuilder("single")
+    done = b.accept("/process")
+    b.wait(2.0)
+    b.poll(done, "running")
+    b.poll(done, "terminated")
+    p = b.accept("/process")
+    b.log.processes[p].role = "cancelled"
+    b.poll(p, "running")
+    b.wait(age)
+    b.cancel(p, "first")
+    b.look(Kind.CANCEL, p, "after", "terminated")
+    return b.log
+
+
+@example("idempotence/delete", Outcome.FAIL)
+def young_process_without_progress_ends_succeeded():
+    return cancelled_without_progress(0.2)  # a tenth of the way, by the other process's pace
+
+
+@example("idempotence/delete", Outcome.PASS)
+def late_cancel_without_progress_overtaken_by_the_end():
+    return cancelled_without_progress(1.5)  # three quarters of the way: the natural end may come first
+
+
 @example("idempotence/delete", Outcome.NOT_APPLICABLE)
 def no_cancel_operation():
     return cancelled(first=405)
