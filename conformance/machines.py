@@ -75,8 +75,9 @@ JUST = 0.5
 MAX_MALFORMED = 3
 #: copies of the coverage-directed rule: about half the rules Hypothesis draws from are coverage-directed
 COVER_RULES = 8
-#: the machine's time: this many process durations (the median the scenarios saw) plus MACHINE_BASE seconds
-MACHINE_DURATIONS = 8.0
+#: the machine's time: this share of a process duration (the median the scenarios saw) per example, plus
+#: MACHINE_BASE seconds; examples go on from one another, so an example costs less than a process's life
+MACHINE_SHARE = 0.9
 MACHINE_BASE = 2.0
 #: shrinking: replays of a failing example's shorter versions at most, and the least time it may take (more if
 #: the exploration took longer; always within the run's budget)
@@ -242,7 +243,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             args = {k: (Ref(self.made_by[v.id]) if v.id in self.made_by else None)
                     if isinstance(v, ProcessRecord) else v for k, v in kwargs.items()}
             if name.startswith("cover"):
-                name, args = "cover", {"at": kwargs.get("at")}
+                name, args = "cover", {"at": kwargs.get("at", LATE_AT[0])}
             self.actions.append(Action(name, args, self.resolved))
             self.resolved = None
             if _DEBUG:
@@ -436,6 +437,12 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
                 step.kind = Kind.MALFORMED
             elif watched:
                 self._look(p, "look at the process after a malformed POST")
+                if single and p.id not in session.cancelled and usable(p):
+                    # and the resource once the process has ended: free again for a valid POST (a refused
+                    # malformed POST must leave nothing behind that outlives the process it came beside)
+                    self._until(p, lambda v: v.state is State.TERMINATED)
+                    if resource() == IDLE:
+                        self.post_valid()
 
         @rule(target=processes)
         @recorded
@@ -700,7 +707,15 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             yet, then round after round), among those the target is closest to (``pick`` chooses among them)."""
             todo = coverage.next_pairs(possible_pairs(log, cancelling))
             tiers = {pair: self._tier(*pair) for pair in todo}
-            nearest = [pair for pair in todo if tiers[pair] == min(tiers.values())]
+
+            def rank(pair: tuple[str, str]) -> tuple:
+                # the nearest first; among them, states the target only passes through (a process in flight, a
+                # busy resource) before those it stays in, and a cancel last (it ends the process it is sent to)
+                kind, state = pair
+                return tiers[pair], kind == CANCEL, state not in IN_FLIGHT and state != BUSY
+
+            best = min(rank(pair) for pair in todo)
+            nearest = [pair for pair in todo if rank(pair) == best]
             if tiers[nearest[0]] == 3:  # the rest is out of reach: a round over what is in reach
                 reach = [pair for pair in possible_pairs(log, cancelling) if self._tier(*pair) < 3]
                 return reach[pick % len(reach)] if reach else nearest[pick % len(nearest)]
@@ -733,6 +748,13 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             {GET_MONITOR: self.get_monitor, HEAD_MONITOR: self.head_monitor, GET_PRODUCT: self.get_product,
              HEAD_PRODUCT: self.head_product, CANCEL: self.cancel}[kind](p=p)
             return p
+
+        @rule()
+        @recorded
+        def cover_next(self) -> None:
+            """Hypothesis' simplest draw (a rule with no target and no arguments sorts first): the next pair the
+            coverage asks for, the first of the nearest ones."""
+            self._cover(0, LATE_AT[0])
 
         @invariant()
         def model_holds(self) -> None:
@@ -841,11 +863,11 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
 
 def run_machine(session: Session, loop: asyncio.AbstractEventLoop, cfg) -> None:
     """Explore with Hypothesis within the run's budget; record the seed, failing sequences and coverage."""
-    # the machine's own time: MACHINE_DURATIONS process durations (as the scenarios saw them) plus MACHINE_BASE,
-    # within the run's budget; examples go on from one another, so none costs a whole process duration
-    # (no process seen to end by itself: the states after the end are out of reach, MACHINE_BASE only)
+    # the machine's own time: MACHINE_SHARE of a process duration (as the scenarios saw it) per example, plus
+    # MACHINE_BASE, within the run's budget; examples go on from one another, so none costs a whole process
+    # duration (no process seen to end by itself: the states after the end are out of reach, MACHINE_BASE only)
     seen = session.log.durations_seen()
-    allowed = MACHINE_DURATIONS * (statistics.median(seen) if seen else 0.0) + MACHINE_BASE
+    allowed = MACHINE_SHARE * cfg.hypothesis_examples * (statistics.median(seen) if seen else 0.0) + MACHINE_BASE
     budget_end = session.now() + max(0.0, min(session.budget_left(), allowed))
     the_seed = cfg.hypothesis_seed if cfg.hypothesis_seed is not None else random.SystemRandom().randrange(2**32)
     replay = replay_command(cfg, the_seed)
