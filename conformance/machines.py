@@ -78,7 +78,7 @@ COVER_RULES = 8
 #: the machine's time: this share of a process duration (the median the scenarios saw) per example, plus
 #: MACHINE_BASE seconds; examples go on from one another, so an example costs less than a process's life
 MACHINE_SHARE = 0.9
-MACHINE_BASE = 2.0
+MACHINE_BASE = 2.5
 #: shrinking: replays of a failing example's shorter versions at most, and the least time it may take (more if
 #: the exploration took longer; always within the run's budget)
 MAX_REPLAYS = 12
@@ -541,17 +541,19 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             current.rule(f"cancel(process {p.id}) [{state}]")
             from .capabilities import CANCELLED, _cancel, _ended_or_gone, _watch
 
-            repeat = cancels.get(p.id, 0) > 0
-            if not repeat and p.id not in session.cancelled:
+            # a process cancelled before, by the machine or anything else (the probes cancel what they start),
+            # is cancelled again: a repeat, never a first cancel (idempotence/delete judges a first one's process)
+            repeat = cancels.get(p.id, 0) > 0 or p.id in session.cancelled
+            if not repeat:
                 self._look(p, "look right before the cancel")
-            step = run(_cancel(session, p, SCENARIO, "repeat" if repeat or p.id in session.cancelled else "first"))
+            step = run(_cancel(session, p, SCENARIO, "repeat" if repeat else "first"))
             cancels[p.id] = cancels.get(p.id, 0) + 1
             if step.ex.status not in cancel.first and not repeat:
                 return  # not taken: the process goes on as before
             if not repeat:
                 p.role = CANCELLED
                 before = session.last_view.get(p.id)
-                was_in_flight = p.id not in session.cancelled and (before is None or in_flight(before.state))
+                was_in_flight = before is None or in_flight(before.state)
                 session.cancelled.add(p.id)
                 last = run(_watch(session, p, SCENARIO, "after", "look at the process after the cancel"))
                 if was_in_flight and _ended_or_gone(session, last):  # the resource is free now

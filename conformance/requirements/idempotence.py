@@ -170,7 +170,9 @@ def delete(log: Log) -> Finding:
 
 def _after_cancel(log: Log, pid: int) -> list[tuple[str, str, Step, list[int]]]:
     """The looks at a cancelled process: gone or ended (as cancelled, when it was young), and never back."""
-    first = next(s for s in log.roles(Kind.CANCEL, "first") if s.process == pid)
+    first = next((s for s in log.roles(Kind.CANCEL, "first") if s.process == pid), None)
+    if first is None:  # marked cancelled with no first cancel of its own on record: nothing to judge it by
+        return []
     afters = [s for s in log.roles(Kind.CANCEL, "after") if s.process == pid and s.ex.status is not None]
     out = []
     settled = None

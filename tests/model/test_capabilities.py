@@ -342,3 +342,15 @@ def test_a_cancelled_monitor_answering_like_an_unknown_one_is_gone():
     b.log = log
     b.role(b.exchange(Kind.UNKNOWN, "GET", "/process/never", body={"state": "ready"}), None)
     assert judged(log, "idempotence/delete").outcome is Outcome.PASS
+
+
+def test_a_process_marked_cancelled_without_a_first_cancel_is_no_suite_error():
+    """A process cancelled again after something else cancelled it (the probes cancel what they start) has
+    repeats on record and no first cancel: idempotence/delete judges the others, it does not crash."""
+    log = cancelled()
+    b = ProbeBuilder("single")
+    b.log = log
+    other = b.accept("/process")
+    b.log.processes[other].role = "cancelled"
+    b.cancel(other, "repeat", status=404)
+    assert judged(log, "idempotence/delete").outcome is Outcome.PASS
