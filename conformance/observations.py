@@ -36,6 +36,10 @@ class Kind(str, Enum):
 
 #: the idempotence probes' kinds: their GETs of a monitor are looks at a process, like polls
 PROBE_KINDS = frozenset({Kind.CANCEL, Kind.KEYED, Kind.PUT})
+#: besides the POSTs on the resource (valid or not), the kinds whose POSTs and PUTs may start a process when they
+#: are taken (a keyed POST, a PUT on a client-chosen URI, an odd but valid generated request): what another
+#: process's step backwards may be blamed on
+STARTING_KINDS = frozenset({Kind.KEYED, Kind.PUT, Kind.FUZZ})
 
 
 class Expect(str, Enum):
@@ -175,7 +179,8 @@ class Log:
             for s in self.steps:
                 if s.kind is Kind.POLL and s.process is not None and s.ex.status is not None:
                     looks.setdefault(s.process, []).append(s)
-                elif s.kind in (Kind.POST, Kind.MALFORMED):
+                elif s.kind in (Kind.POST, Kind.MALFORMED) or (s.kind in STARTING_KINDS and s.ex.method in (
+                        "POST", "PUT") and (s.ex.status is None or 200 <= s.ex.status < 300)):
                     posts.append(s)
             self._index = (key, looks, posts)
         return self._index[1], self._index[2]
@@ -223,12 +228,13 @@ class Log:
                 ends.append((s, v.product))
         return min(ends, key=lambda end: end[0].seq, default=None)
 
-    def other_posts_between(self, pid: int, a: Step, b: Step) -> list[Step]:
-        """POSTs, other than this process's own acceptance, that the server may have
-        handled after it produced observation ``a`` and before it produced ``b``."""
-        own = self.processes[pid].accept_seq
+    def other_posts_between(self, pid: int, a: Step, b: Step, besides: Step | None = None) -> list[Step]:
+        """Requests that may start a process (POSTs on the resource; taken POSTs and PUTs of STARTING_KINDS),
+        other than this process's own acceptance (and ``besides``), that the server may have handled after it produced observation ``a``
+        and before ``b``."""
+        skip = {self.processes[pid].accept_seq, besides.seq if besides is not None else None}
         return [s for s in self._indexed()[1]
-                if s.seq != own and s.ex.ended > a.ex.started and s.ex.started < b.ex.ended]
+                if s.seq not in skip and s.ex.ended > a.ex.started and s.ex.started < b.ex.ended]
 
 
 @dataclass(frozen=True)

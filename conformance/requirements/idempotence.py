@@ -10,7 +10,7 @@ per target, from what it saw.
 from __future__ import annotations
 
 from ..model import State, in_flight, may_follow
-from ..observations import Expect, Kind, Log, Step, intrinsic_kinds
+from ..observations import Expect, Kind, Log, Step, intrinsic_kinds, regressions
 from ..outcomes import Level, Outcome
 from . import MULTI, Finding, codes, info, ok, requirement, unseen, violated
 
@@ -322,7 +322,7 @@ def key_replay(log: Log) -> Finding:
         what = _replay_fault(log, original, replay, looks)
         if what:
             bad.append((replay, what))
-        elif _replayed(log, original, replay) and not _straddled(log, _between(looks, replay)):
+        elif _replayed(log, original, replay) and not _straddled(log, _between(looks, replay), replay):
             good.append(replay)
     if bad:
         replay, what = bad[0]
@@ -358,15 +358,18 @@ def _restart_around(log: Log, looks: list[Step], step: Step) -> tuple[Step, Step
     """A step back between the looks just before and just after ``step`` (:func:`_went_back`), unless
     another process was accepted between them too (:func:`_straddled`)."""
     pair = _between(looks, step)
-    return None if _straddled(log, pair) else _went_back(log, pair)
+    return None if _straddled(log, pair, step) else _went_back(log, pair)
 
 
-def _straddled(log: Log, pair: list[Step]) -> bool:
+def _straddled(log: Log, pair: list[Step], step: Step) -> bool:
     """Whether another process was accepted between two looks around a probe's request (multi pattern,
-    where the other probes run alongside): a step back between them cannot then be put down to that request
-    alone (multi/independent judges a target whose acceptances disturb other processes)."""
-    return len(pair) == 2 and pair[0].process is not None and bool(
-        log.other_posts_between(pair[0].process, pair[0], pair[1]))
+    where the other probes run alongside) on a target seen setting a process back when another request came
+    in (a step back its polls show across another POST): a step back between the looks cannot then be put
+    down to the probe's request alone (multi/independent judges such a target). Where the polls show no
+    such disturbance, the step back is the probe's request's doing."""
+    return (len(pair) == 2 and pair[0].process is not None
+            and bool(log.other_posts_between(pair[0].process, pair[0], pair[1], besides=step))
+            and any(r.straddled for pid in log.processes for r in regressions(log, pid)))
 
 
 @requirement(

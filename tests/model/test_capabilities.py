@@ -325,7 +325,7 @@ def test_a_step_back_the_target_takes_on_its_own_is_no_restart():
     """A target whose progress goes down anyway (monitor/progress-monotonic) does not fail key-replay too."""
     log = keyed("single", replay=(202, "/process"), looks=(("running", 0.6), ("running", 0.1)))
     assert judged(log, "idempotence/key-replay").outcome is Outcome.FAIL
-    b = ProbeBuilder("single")
+    b = ProbeBuilder("single", start=max(s.ex.ended for s in log.steps))  # later than the probe's requests
     b.log = log
     other = b.accept("/process")
     b.poll(other, "running", 0.5)
@@ -354,3 +354,25 @@ def test_a_process_marked_cancelled_without_a_first_cancel_is_no_suite_error():
     b.log.processes[other].role = "cancelled"
     b.cancel(other, "repeat", status=404)
     assert judged(log, "idempotence/delete").outcome is Outcome.PASS
+
+
+def _put_restart_beside_a_post(disturbed_elsewhere: bool):
+    """The repeated PUT sets its process back, and another POST was taken between the looks around it."""
+    b = ProbeBuilder("multi")
+    c = b.put("create", status=201)
+    p = b.adopt(c, "put")
+    b.look(Kind.PUT, p, "look", "running", 0.5)
+    b.put("repeat", status=200)
+    b.accept("/process/other")
+    b.look(Kind.PUT, p, "look", "running", 0.1)
+    if disturbed_elsewhere:  # the polls show the target setting a process back when another is accepted
+        q = b.accept("/process/q")
+        b.poll(q, "running", 0.6)
+        b.accept("/process/r")
+        b.poll(q, "ready")
+    return b.log
+
+
+def test_a_step_back_beside_another_post_is_the_probes_unless_the_target_disturbs_others():
+    assert judged(_put_restart_beside_a_post(False), "idempotence/put-create").outcome is Outcome.WARN
+    assert judged(_put_restart_beside_a_post(True), "idempotence/put-create").outcome is Outcome.PASS

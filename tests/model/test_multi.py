@@ -167,3 +167,35 @@ def two_identifiers_only():
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_example(case):
     check_example(case)
+
+
+def _across(request) -> LogBuilder:
+    """Process A running at 0.5, then ``request(builder)`` (a request that may start a process), then A ready."""
+    from .build import ProbeBuilder
+
+    b = ProbeBuilder("multi")
+    a = b.accept(A)
+    b.poll(a, "running", 0.5)
+    request(b)
+    b.poll(a, "ready")
+    return b
+
+
+@example("multi/independent", FAIL)
+@example("monitor/transitions", PASS)
+def set_back_across_a_taken_keyed_post():
+    """A POST with an idempotency key that was taken starts a process like any POST: a step back across it is
+    multi/independent's finding, not a transition the target made on its own."""
+    return _across(lambda b: b.keyed("original", monitor=B)).log
+
+
+@example("multi/independent", FAIL)
+@example("monitor/transitions", PASS)
+def set_back_across_a_taken_put():
+    return _across(lambda b: b.put("original", C)).log
+
+
+@example("monitor/transitions", FAIL)
+def set_back_across_a_refused_keyed_post():
+    """A refused keyed POST started nothing: the step back is the target's own."""
+    return _across(lambda b: b.keyed("mismatch", status=422)).log
