@@ -179,8 +179,7 @@ class Log:
             for s in self.steps:
                 if s.kind is Kind.POLL and s.process is not None and s.ex.status is not None:
                     looks.setdefault(s.process, []).append(s)
-                elif s.kind in (Kind.POST, Kind.MALFORMED) or (s.kind in STARTING_KINDS and s.ex.method in (
-                        "POST", "PUT") and (s.ex.status is None or 200 <= s.ex.status < 300)):
+                elif _may_start(s):
                     posts.append(s)
             self._index = (key, looks, posts)
         return self._index[1], self._index[2]
@@ -229,12 +228,21 @@ class Log:
         return min(ends, key=lambda end: end[0].seq, default=None)
 
     def other_posts_between(self, pid: int, a: Step, b: Step, besides: Step | None = None) -> list[Step]:
-        """Requests that may start a process (POSTs on the resource; taken POSTs and PUTs of STARTING_KINDS),
-        other than this process's own acceptance (and ``besides``), that the server may have handled after it produced observation ``a``
-        and before ``b``."""
+        """Requests that may have started a process (:func:`_may_start`), other than this process's own
+        acceptance (and ``besides``), that the server may have handled after it produced observation ``a`` and
+        before ``b``."""
         skip = {self.processes[pid].accept_seq, besides.seq if besides is not None else None}
         return [s for s in self._indexed()[1]
                 if s.seq not in skip and s.ex.ended > a.ex.started and s.ex.started < b.ex.ended]
+
+
+def _may_start(s: Step) -> bool:
+    """Whether ``s`` may have started a process: a POST on the resource (valid or not), or a POST or PUT of
+    STARTING_KINDS that was taken (or not answered)."""
+    if s.kind in (Kind.POST, Kind.MALFORMED):
+        return True
+    return (s.kind in STARTING_KINDS and s.ex.method in ("POST", "PUT")
+            and (s.ex.status is None or 200 <= s.ex.status < 300))
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,6 @@ LONGEST_FIRST = (
     "tests/test_ci_commands.py",
     "tests/peers/",
     "tests/report/test_browser.py",
-    "tests/selfproof/test_selfproof.py::test_valid_variant_passes[google:needs-body",
-    "tests/selfproof/test_selfproof.py::test_mutant_is_caught_for_its_requirement_only[ogc:http/own-openapi]",
 )
 
 

@@ -22,7 +22,8 @@ def _run(command: str, cwd: Path, target: str | None) -> subprocess.CompletedPro
     if target:
         env["TARGET_URL"] = target
     env["CONFORMANCE_HYPOTHESIS_EXAMPLES"] = "2"  # keep the test quick; the commands themselves are unchanged
-    return subprocess.run(["bash", "-c", command], cwd=cwd, env=user_env(env), capture_output=True, text=True, timeout=300)
+    return subprocess.run(["bash", "-c", command], cwd=cwd, env=user_env(env), capture_output=True, text=True,
+                          timeout=300)
 
 
 def test_ci_commands_run_against_reference_servers(tmp_path):

@@ -11,9 +11,10 @@ from fixtures.behaviour import TEST_BASE
 from fixtures.launch import serve, user_env
 
 
-def suite(*args: str, cwd) -> subprocess.CompletedProcess:
+def suite(*args: str, cwd, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """The suite as a user runs it (every plugin loads), with ``env`` (default: this process's environment)."""
     cmd = [sys.executable, "-m", "pytest", "--pyargs", "conformance", "-q", "-p", "no:cacheprovider", *args]
-    return subprocess.run(cmd, capture_output=True, text=True, cwd=cwd, timeout=120, env=user_env())
+    return subprocess.run(cmd, capture_output=True, text=True, cwd=cwd, timeout=120, env=user_env(env))
 
 
 def assert_one_line(done: subprocess.CompletedProcess, status: int, *words: str) -> None:
@@ -98,8 +99,7 @@ def test_options_come_from_environment_and_ini_file(tmp_path):
     import os
 
     env = dict(os.environ, CONFORMANCE_PATTERN="both")
-    done = subprocess.run([sys.executable, "-m", "pytest", "--pyargs", "conformance", "-q", "-p", "no:cacheprovider"],
-                          capture_output=True, text=True, cwd=tmp_path, timeout=60, env=user_env(env))
+    done = suite(cwd=tmp_path, env=env)
     assert_one_line(done, 4, "--pattern", "'both'")
     (tmp_path / "pytest.ini").write_text("[pytest]\nconformance_deadline = soon\n")
     assert_one_line(suite(cwd=tmp_path), 4, "--deadline", "'soon'")
@@ -133,9 +133,6 @@ def test_list_profiles(tmp_path):
 
 
 def test_profile_from_the_environment(tmp_path):
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "--pyargs", "conformance", "-q", "-p", "no:cacheprovider"],
-        capture_output=True, text=True, cwd=tmp_path, timeout=120,
-        env=user_env({**__import__("os").environ, "CONFORMANCE_PROFILE_FILE": str(tmp_path / "missing.toml")}),
-    )
+    done = suite(cwd=tmp_path,
+                 env={**__import__("os").environ, "CONFORMANCE_PROFILE_FILE": str(tmp_path / "missing.toml")})
     assert_one_line(done, 4, "--profile-file", "cannot read")
