@@ -3,7 +3,8 @@
 For each pattern and seed, one run of ``pytest --pyargs conformance`` against the bundled reference server
 (``--reference-duration D``) with ``--hypothesis-examples N``: how many (request kind x state) pairs the machine
 exercised, after how many examples it had them all (the report's ``all_reached_after``), and the machine's own
-seconds (the report's ``hypothesis.seconds``, shrinking excluded: a conformant server has nothing to shrink).
+seconds (the report's ``hypothesis.seconds``, shrinking excluded: a conformant server has nothing to shrink;
+in the multi pattern, after ``hypothesis.beside_seconds`` of looks beside the scenarios, which cost no time).
 Then the whole run with the machine off (``--hypothesis-examples 0``), for the machine's share of a run.
 
     python benchmarks/machine_coverage.py                         # D = 0.5 s, seeds 1-5, 5 and 20 examples
@@ -43,18 +44,20 @@ def main() -> int:
         off = [one(pattern, args.duration, 0, seed)[1] for seed in args.seeds[:3]]
         print(f"{pattern:6} machine off: run median {statistics.median(off):.2f} s", flush=True)
         for n in args.examples:
-            reached, after, machine, runs = [], [], [], []
+            reached, after, machine, beside, runs = [], [], [], [], []
             for seed in args.seeds:
                 hyp, run_s = one(pattern, args.duration, n, seed)
                 cov = hyp.get("coverage") or {}
                 reached.append(f"{cov.get('reached')}/{cov.get('possible')}")
                 after.append(cov.get("all_reached_after"))
                 machine.append(hyp.get("seconds") or 0.0)
+                beside.append(hyp.get("beside_seconds") or 0.0)
                 runs.append(run_s)
             every = [a for a in after if a is not None]
             print(f"{pattern:6} {n:3} examples: pairs reached {reached}; all reached after "
                   f"{after} examples (median {statistics.median(every) if every else '-'}); machine median "
-                  f"{statistics.median(machine):.2f} s ({statistics.median(machine) / args.duration:.1f} D), "
+                  f"{statistics.median(machine):.2f} s ({statistics.median(machine) / args.duration:.1f} D) "
+                  f"after {statistics.median(beside):.2f} s beside the scenarios, "
                   f"run median {statistics.median(runs):.2f} s", flush=True)
     return 0
 

@@ -22,6 +22,7 @@ import asyncio
 import ssl
 import time
 import zlib
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -80,6 +81,8 @@ class Driver(RawWire):
         self._origins = {origin_text(config.target_url)} | {origin_text(o) for o in config.allowed_origins}
         self.answered = 0  # exchanges that got an HTTP response head
         self.unanswered = 0  # exchanges sent that got none
+        #: set while the state machine runs beside the scenarios (conformance.gate.Gate)
+        self.gate = None
         self._client = httpx.AsyncClient(
             follow_redirects=False,
             trust_env=False,
@@ -184,6 +187,22 @@ class Driver(RawWire):
                       headers: dict[str, str | None] | None = None, process: int | None = None,
                       timeout: float | None = None) -> Exchange:
         """One request; ``timeout`` bounds it further than --request-timeout (never beyond)."""
+        async with self._gated(method):
+            return await self._request(method, url, purpose=purpose, body=body, headers=headers,
+                                       process=process, timeout=timeout)
+
+    async def burst(self, method: str, url: str, n: int, **kwargs) -> list[Exchange]:
+        async with self._gated(method):
+            return await super().burst(method, url, n, **kwargs)
+
+    def _gated(self, method: str):
+        """Where the state machine runs beside the scenarios (``self.gate`` set), a request that may change
+        the target waits for the machine's open bracket (conformance.gate)."""
+        return self.gate.write(method) if self.gate is not None else nullcontext()
+
+    async def _request(self, method: str, url: str, *, purpose: str, body: bytes | None,
+                       headers: dict[str, str | None] | None, process: int | None,
+                       timeout: float | None) -> Exchange:
         hdrs = self._headers(headers, body)
         ex = self._new(method, url, hdrs, body, purpose, process)
         if self._not_sent(ex):

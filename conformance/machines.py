@@ -30,13 +30,14 @@ failure: its exchanges are in the log and its verdict comes from the checks, nev
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import os
 import random
 import statistics
 import sys
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable, Coroutine
 from urllib.parse import urlsplit
 
 from hypothesis import HealthCheck, Phase, Verbosity, seed, settings
@@ -45,11 +46,15 @@ from hypothesis.stateful import (
     Bundle, RuleBasedStateMachine, get_state_machine_test, initialize, invariant, rule,
 )
 
+from .beside import SCENARIO
+from .bridge import MachineStopped, Over
+from .gate import Gate
 from .judge import judge_one
 from .model import State, in_flight
 from .observations import Expect, Kind, Log, ProcessRecord, Step
 from .outcomes import Outcome
 from .requirements import REGISTRY
+from .runner import RunConfig
 from .session import Session
 from .machine_coverage import (
     BESIDE, BURST, BUSY, CANCEL, EARLY, ENDED, FREED, GET_MONITOR, GET_PRODUCT, HEAD_MONITOR, HEAD_PRODUCT, IDLE, IN_FLIGHT, JUST_ENDED,
@@ -57,7 +62,6 @@ from .machine_coverage import (
 )
 from .machine_shrink import Action, Ref, ddmin
 
-SCENARIO = "state-machine"
 _DEBUG = bool(os.environ.get("CONFORMANCE_MACHINE_DEBUG"))  # prints examples and violations to stderr
 NOTHING = None  # bundle entry for "no process came of it"
 #: waits, as fractions of the process duration observed so far (0: none; the simplest draw)
@@ -79,6 +83,18 @@ COVER_RULES = 8
 #: MACHINE_BASE seconds; examples go on from one another, so an example costs less than a process's life
 MACHINE_SHARE = 0.9
 MACHINE_BASE = 2.5
+#: multi pattern: the machine explores beside the scenarios (as many examples as their time allows), then
+#: for TAIL_BASE seconds with every kind of request, plus MACHINE_SHARE of a process duration for each
+#: example asked for beyond DEFAULT_EXAMPLES (--hypothesis-examples)
+BESIDE_EXAMPLES = 10_000
+TAIL_BASE = 1.5
+DEFAULT_EXAMPLES: int = dataclasses.fields(RunConfig)[[f.name for f in dataclasses.fields(RunConfig)].index(
+    "hypothesis_examples")].default
+#: beside the scenarios, each rule waits this share of the process duration seen (at most BESIDE_PACE_MAX s)
+BESIDE_PACE = 0.15
+BESIDE_PACE_MAX = 0.5
+#: kinds of request the machine holds back while beside the scenarios (they change the target)
+HELD = (POST, MALFORMED, BURST, CANCEL)
 #: shrinking: replays of a failing example's shorter versions at most, and the least time it may take (more if
 #: the exploration took longer; always within the run's budget)
 MAX_REPLAYS = 12
@@ -106,15 +122,21 @@ def _path(url: str) -> str:
 
 
 def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: float,
-                 failures: dict[str, list[str]], coverage: Coverage, replay: str) -> type:
+                 failures: dict[str, list[str]], coverage: Coverage, replay: str, *,
+                 call: Callable[[Coroutine], Any] | None = None, gate: Gate | None = None) -> type:
     """A state machine class bound to one live session; ``failures`` collects, per requirement, the
     shortest example seen to violate it (as a numbered wire sequence, recorded as it happens, so that a
-    replay that goes differently cannot lose it); ``coverage`` the (kind x state) pairs exercised."""
+    replay that goes differently cannot lose it); ``coverage`` the (kind x state) pairs exercised.
+
+    ``call`` runs a request's coroutine for the machine (by default, on ``loop``); beside the scenarios it
+    is a LoopBridge's, and ``gate`` keeps the scenarios' writes out of the machine's brackets. While
+    ``clock["beside"]`` is set the machine only looks (GET, and HEAD in brackets), at its own processes."""
     log = session.log
     single = log.pattern == "single"
     profile = log.profile
-    #: violation: this example's (it is raised at its end)
-    clock: dict[str, Any] = {"violation": None, "trace": None, "done": None, "replaying": False, "end": budget_end}
+    #: violation: this example's (it is raised at its end); beside: the scenarios are running
+    clock: dict[str, Any] = {"violation": None, "trace": None, "done": None, "replaying": False, "end": budget_end,
+                             "beside": False, "over": lambda: False}
     #: pid -> session time its end was first seen
     ended_at: dict[int, float] = {}
     #: pid -> how many cancels the machine sent it
@@ -134,11 +156,26 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
     found: dict[str, Any] = {}
 
     def run(coro) -> Any:
-        return loop.run_until_complete(coro)
+        return call(coro) if call is not None else loop.run_until_complete(coro)
+
+    def held(kind: str) -> bool:
+        """Whether requests of ``kind`` wait for the scenarios' end: beside them the machine sends nothing
+        that changes the target (a POST, a burst, a cancel), so that the scenarios' checks see their own."""
+        return clock["beside"] and kind in HELD
+
+    def bracket(*coros) -> None:
+        """Requests that may disturb a process, bracketed by looks: beside the scenarios, with none of their
+        writes in flight meanwhile (conformance.gate)."""
+        if clock["beside"] and gate is not None:
+            run(gate.bracketed(*coros))
+        else:
+            for coro in coros:
+                run(coro)
 
     def time_left() -> bool:
         return (session.now() < clock["end"] and session.budget_left() > 0 and not session.stuck
-                and clock["violation"] is None and clock["done"] is None)
+                and clock["violation"] is None and clock["done"] is None
+                and not (clock["beside"] and clock["over"]()))
 
     def duration() -> float:
         """The process duration seen so far: the median acceptance-to-first-terminated-look (worked out again
@@ -160,7 +197,10 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             if end is not None and pid not in session.cancelled:
                 seen.append(end.ex.started - rec.accepted_at)
         seen.sort()
-        return min(MAX_WAIT, max(0.05, seen[len(seen) // 2] if seen else 0.05))
+        if not seen:  # none seen to end yet: at least as long as the oldest process still in flight has lasted
+            seen = [max((session.now() - q.accepted_at for q in log.processes.values()
+                         if q.accepted_at is not None and resource_holds(q)), default=0.05)]
+        return min(MAX_WAIT, max(0.05, seen[len(seen) // 2]))
 
     def observed(p: ProcessRecord) -> str | None:
         """The state of ``p`` for the coverage table: the model state last observed (None: never seen)."""
@@ -326,6 +366,9 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
         @functools.wraps(fn)
         def wrapper(self, *args, **kwargs):
             top = self._depth == 0
+            if top and clock["beside"] and time_left():
+                # beside the scenarios the machine is paced: it looks, it does not hammer the target
+                run(session.sleep(min(BESIDE_PACE_MAX, BESIDE_PACE * duration())))
             self._depth += 1
             try:
                 result = fn(self, *args, **kwargs)
@@ -397,7 +440,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
         @rule(target=processes)
         @recorded
         def post_valid(self):
-            if not time_left():
+            if not time_left() or held(POST):
                 return NOTHING
             state = self._on_resource(POST, "post_valid")
             if single:
@@ -423,7 +466,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
         @rule()
         @recorded
         def post_malformed(self) -> None:
-            if not time_left() or self.malformed >= MAX_MALFORMED:
+            if not time_left() or self.malformed >= MAX_MALFORMED or held(MALFORMED):
                 return
             self.malformed += 1
             state = self._on_resource(MALFORMED, "post_malformed")
@@ -447,7 +490,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
         @rule(target=processes)
         @recorded
         def burst(self):
-            if not time_left():
+            if not time_left() or held(BURST):
                 return NOTHING
             state = self._on_resource(BURST, "burst")
             # single: a race only on a resource known idle (not after a cancel: the process may still hold it)
@@ -490,8 +533,8 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
                                  purpose="HEAD of a cancelled process's monitor"))
                 return
             # bracketed by GETs: a HEAD that disturbs the process shows as a step backwards
-            self._look(p, "look at the process before a HEAD")
-            run(session.head_pair(p.monitor, SCENARIO, p.id))
+            bracket(session.poll(p, SCENARIO, "look at the process before a HEAD"),
+                    session.head_pair(p.monitor, SCENARIO, p.id))
             note_end(p)
 
         def _product(self, p: ProcessRecord, kind: str) -> None:
@@ -517,7 +560,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
                 run(session.send(Kind.PRODUCT, "GET", url, scenario=SCENARIO, process=p.id,
                                  purpose="fetch the product (state machine)"))
             else:
-                run(session.head_pair(url, SCENARIO, p.id, kind=Kind.PRODUCT))
+                bracket(session.head_pair(url, SCENARIO, p.id, kind=Kind.PRODUCT))
 
         @rule(p=processes)
         @recorded
@@ -535,7 +578,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             """The profile's cancel: the first one watched until the process is gone or ended (so the
             suite knows it needs no waiting for), later ones as repeats."""
             cancel = profile.cancel if cancelling else None
-            if cancel is None or not usable(p):
+            if cancel is None or not usable(p) or held(CANCEL):
                 return
             state = self._kind_state(CANCEL, p)
             current.rule(f"cancel(process {p.id}) [{state}]")
@@ -615,7 +658,9 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
                     and q.id not in session.cancelled and observed(q) in ENDED]
 
         def _new(self) -> ProcessRecord | None:
-            """A new process (single: once the resource is idle)."""
+            """A new process (single: once the resource is idle); none beside the scenarios."""
+            if held(POST):
+                return None
             if single and resource() == BUSY and session.current is not None:
                 self._until(session.current, lambda v: v.state is State.TERMINATED)
             p = self.post_valid()
@@ -626,7 +671,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             again later, in another state of the target, shows whether it stays the same."""
             read = {s.process for s in log.of(Kind.PRODUCT)}
             return [q for q in log.processes.values() if q.id in read and usable(q) and q.id not in session.cancelled
-                    and observed(q) in ENDED]
+                    and observed(q) in ENDED and (q.scenario == SCENARIO or not clock["beside"])]
 
         def _tier(self, kind: str, state: str) -> int:
             """How far the target is from ``state`` for a request of ``kind``: 0 it is there now, 1 a wait (or, for
@@ -641,7 +686,9 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             if state in seen:
                 return 0
             order = PROCESS_STATES.index
-            return 1 if any(x in IN_FLIGHT and order(x) < order(state) for x in seen) else 2
+            if any(x in IN_FLIGHT and order(x) < order(state) for x in seen):
+                return 1
+            return 3 if held(POST) else 2  # beside the scenarios no new process is started
 
         def _drive(self, state: str, at: float, kind: str = "") -> ProcessRecord | None:
             """Bring the target to ``state`` (a resource state, or a process's) the cheapest way it can: a
@@ -707,7 +754,8 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
         def _pair(self, pick: int) -> tuple[str, str]:
             """The (kind, state) pair a coverage-directed step goes for: one exercised least often so far (none
             yet, then round after round), among those the target is closest to (``pick`` chooses among them)."""
-            todo = coverage.next_pairs(possible_pairs(log, cancelling))
+            possible = [pair for pair in possible_pairs(log, cancelling) if not held(pair[0])]
+            todo = coverage.next_pairs(possible)
             tiers = {pair: self._tier(*pair) for pair in todo}
 
             def rank(pair: tuple[str, str]) -> tuple:
@@ -719,7 +767,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             best = min(rank(pair) for pair in todo)
             nearest = [pair for pair in todo if rank(pair) == best]
             if tiers[nearest[0]] == 3:  # the rest is out of reach: a round over what is in reach
-                reach = [pair for pair in possible_pairs(log, cancelling) if self._tier(*pair) < 3]
+                reach = [pair for pair in possible if self._tier(*pair) < 3]
                 return reach[pick % len(reach)] if reach else nearest[pick % len(nearest)]
             return nearest[pick % len(nearest)]
 
@@ -787,6 +835,8 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
                 return
 
         def teardown(self) -> None:
+            if clock["beside"] and clock["over"]() and clock["done"] is None:
+                clock["done"] = Over("the scenarios are over: the exploration beside them ends")
             if clock["violation"] is not None and not clock["replaying"]:
                 # the first violation ends the exploration: Hypothesis' own replay of the failing example (to
                 # report it) then sends nothing and fails the same way
@@ -860,27 +910,29 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
                             f"at rest, fails the same way ({replays} replays)", *shortest["trace"], f"replay: {replay}"]
 
     LifecycleMachine.shrink = staticmethod(shrink)
+    LifecycleMachine.clock = clock
     return LifecycleMachine
 
 
-def run_machine(session: Session, loop: asyncio.AbstractEventLoop, cfg) -> None:
-    """Explore with Hypothesis within the run's budget; record the seed, failing sequences and coverage."""
-    # the machine's own time: MACHINE_SHARE of a process duration (as the scenarios saw it) per example, plus
-    # MACHINE_BASE, within the run's budget; examples go on from one another, so none costs a whole process
-    # duration (no process seen to end by itself: the states after the end are out of reach, MACHINE_BASE only)
-    seen = session.log.durations_seen()
-    allowed = MACHINE_SHARE * cfg.hypothesis_examples * (statistics.median(seen) if seen else 0.0) + MACHINE_BASE
-    budget_end = session.now() + max(0.0, min(session.budget_left(), allowed))
+def _start(session: Session, cfg, budget_end: float, **how) -> tuple[type, dict, Coverage]:
+    """The machine class for this run, and the report's record of its exploration (seed, replay command,
+    failures) and coverage."""
     the_seed = cfg.hypothesis_seed if cfg.hypothesis_seed is not None else random.SystemRandom().randrange(2**32)
     replay = replay_command(cfg, the_seed)
     coverage = Coverage()
     record: dict = {"seed": the_seed, "replay": replay, "failures": {}}
     session.log.hypothesis = record
-    machine = make_machine(session, loop, budget_end, record["failures"], coverage, replay)
+    loop = how.pop("loop", None)
+    return make_machine(session, loop, budget_end, record["failures"], coverage, replay, **how), record, coverage
+
+
+def _explore(session: Session, machine: type, cfg, record: dict, examples: int) -> None:
+    """One Hypothesis exploration with ``machine``: ``examples`` examples (fewer if the machine's clock runs
+    out); the verdicts come from the log, an unexplained stop is noted."""
     # every example runs its full number of steps (Hypothesis may otherwise stop one early: a step is cheap
     # next to reaching the state the next example starts from)
     test = get_state_machine_test(machine, _min_steps=cfg.hypothesis_steps, settings=settings(
-        max_examples=cfg.hypothesis_examples,
+        max_examples=examples,
         stateful_step_count=cfg.hypothesis_steps,
         deadline=None,
         database=None,
@@ -892,26 +944,92 @@ def run_machine(session: Session, loop: asyncio.AbstractEventLoop, cfg) -> None:
         verbosity=Verbosity.quiet,
         print_blob=False,
     ))
-    seed(the_seed)(test)
-    started = session.now()
+    seed(record["seed"])(test)
     try:
         test()
+    except Over:
+        pass
     except Exception as exc:  # the verdicts come from the log; only an unexplained stop is worth a note
         if _DEBUG:
             import traceback
             traceback.print_exc()
-        if not record["failures"]:
+        if not record["failures"] and not isinstance(machine.clock["done"], MachineStopped) \
+                and not isinstance(exc, MachineStopped):
             first = str(exc).splitlines()[0][:200] if str(exc) else ""
             session.note(f"the state machine stopped early: {type(exc).__name__}: {first}")
-    finally:
-        record["coverage"] = coverage.as_dict(session.log)
-        record["seconds"] = round(session.now() - started, 3)
-    # shrinking: at most as long as the exploration took, or SHRINK_SECONDS if that is more; within the budget
-    machine.shrink(session.now() + min(max(0.0, session.budget_left()), max(SHRINK_SECONDS, record["seconds"])))
-    record["shrink_seconds"] = round(session.now() - started - record["seconds"], 3)
+
+
+def _shrink(session: Session, machine: type, record: dict, coverage: Coverage, spent: float) -> None:
+    """Record the coverage, then shrink the failing example: at most as long as the exploration took
+    (``spent``), or SHRINK_SECONDS if that is more; within the budget."""
+    record["coverage"] = coverage.as_dict(session.log)
+    started = session.now()
+    machine.shrink(session.now() + min(max(0.0, session.budget_left()), max(SHRINK_SECONDS, spent)))
+    record["shrink_seconds"] = round(session.now() - started, 3)
+
+
+def _allowed(session: Session, examples: int, base: float) -> float:
+    """The machine's own time after the scenarios: MACHINE_SHARE of a process duration (as the scenarios saw
+    it) per example, plus ``base``; examples go on from one another, so none costs a whole process duration
+    (no process seen to end by itself: the states after the end are out of reach, ``base`` only)."""
+    seen = session.log.durations_seen()
+    return max(0.0, min(session.budget_left(), MACHINE_SHARE * examples * (statistics.median(seen) if seen else 0.0)
+                        + base))
+
+
+def run_machine(session: Session, loop: asyncio.AbstractEventLoop, cfg) -> None:
+    """Explore with Hypothesis after the scenarios, within the run's budget; record the seed, failing
+    sequences and coverage."""
+    machine, record, coverage = _start(session, cfg, session.now() + _allowed(session, cfg.hypothesis_examples,
+                                                                              MACHINE_BASE), loop=loop)
+    started = session.now()
+    _explore(session, machine, cfg, record, cfg.hypothesis_examples)
+    record["seconds"] = round(session.now() - started, 3)
+    _shrink(session, machine, record, coverage, record["seconds"])
     if session.log.pattern == "single" and session.budget_left() > 0:
         # leave the resource as the suite found it: nothing of ours in flight (once, not per example)
         loop.run_until_complete(session.ensure_idle())
+
+
+def explore_beside(session: Session, cfg, call: Callable[[Coroutine], Any], gate: Gate,
+                   over: Callable[[], bool], wait_over: Callable[[], Coroutine], left: Callable[[], Coroutine],
+                   may_go_on: Callable[[], bool]) -> None:
+    """Multi pattern, in a LoopBridge's worker: explore beside the scenarios (looks only, at the machine's own
+    processes) until ``over()``, tell the loop with ``left()``, then (``may_go_on()``) explore with every kind
+    of request for TAIL_BASE seconds (plus MACHINE_SHARE of a process duration per example beyond the
+    default), and shrink what failed."""
+    machine, record, coverage = _start(session, cfg, float("inf"), call=call, gate=gate)
+    clock = machine.clock
+    clock["beside"], clock["over"] = True, over
+    started = session.now()
+    _explore(session, machine, cfg, record, BESIDE_EXAMPLES)
+    record["beside_seconds"] = round(session.now() - started, 3)
+    clock["beside"] = False
+    call(left())
+    call(wait_over())  # a violation found beside them ends the exploration early: the scenarios go on alone
+    started = session.now()
+    if clock["done"] is not None and not isinstance(clock["done"], (MachineStopped, Over)):
+        record["seconds"] = 0.0  # a failure found beside the scenarios: nothing more to explore
+    elif may_go_on():
+        clock["done"] = None
+        extra = max(0, cfg.hypothesis_examples - DEFAULT_EXAMPLES)
+        clock["end"] = session.now() + _allowed(session, extra, TAIL_BASE)
+        _explore(session, machine, cfg, record, cfg.hypothesis_examples)
+        record["seconds"] = round(session.now() - started, 3)
+    else:
+        record["seconds"] = 0.0
+    _shrink(session, machine, record, coverage, record["seconds"] + record["beside_seconds"])
+
+
+def warm_hypothesis() -> None:
+    """Hypothesis scans the loaded modules for constants when its first example is drawn (about half a second
+    here); done beforehand, beside the scenarios, it does not hold their event loop."""
+    try:
+        from hypothesis.internal.conjecture.providers import _get_local_constants
+
+        _get_local_constants()
+    except Exception:  # a private helper of Hypothesis: without it, the first draw pays the scan
+        pass
 
 
 def replay_command(cfg, the_seed: int) -> str:

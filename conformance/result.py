@@ -96,6 +96,8 @@ def build_report(
         # pairs it exercised (conformance.machines)
         report["hypothesis"] = {"seed": hyp.get("seed"), "replay": hyp.get("replay", ""),
                                 "seconds": hyp.get("seconds"), "coverage": hyp["coverage"]}
+        if hyp.get("beside_seconds") is not None:  # multi pattern: also beside the scenarios, this long
+            report["hypothesis"]["beside_seconds"] = hyp["beside_seconds"]
     return report
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from .beside import run_beside
 from .driver import Driver, DriverConfig, TargetUnreachable
 from .evidence import hide_secrets
 from .observations import Log
@@ -122,11 +124,19 @@ def run(cfg: RunConfig) -> dict:
                                                  cfg.burst_size, cfg.race_rounds, cfg.fuzz_examples))
     loop = asyncio.new_event_loop()
     stopped = None
+
+    def may_go_on() -> bool:
+        """Whether the state machine may run (after the scenarios, or on from beside them)."""
+        return not session.stuck and _fatal(driver, stopped) is None and session.budget_left() > 0 \
+            and not _monitors_silent(session)
+
+    beside = cfg.pattern == "multi" and cfg.hypothesis_examples > 0
     try:
         flow = scenarios.run_single if cfg.pattern == "single" else scenarios.run_multi
+        if beside:  # the machine explores beside the scenarios, then alone for a short tail
+            flow = functools.partial(run_beside, cfg=cfg, flow=flow, may_go_on=may_go_on)
         stopped = loop.run_until_complete(_bounded(flow, session, cfg))
-        if cfg.hypothesis_examples > 0 and not session.stuck and _fatal(driver, stopped) is None \
-                and session.budget_left() > 0 and not _monitors_silent(session):
+        if cfg.hypothesis_examples > 0 and not beside and may_go_on():
             from .machines import run_machine
 
             try:

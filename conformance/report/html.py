@@ -254,7 +254,9 @@ def _machine(report: dict[str, Any]) -> dict[str, Any] | None:
         "states": [visible(s) for s in states], "rows": rows,
         "summary": visible(f"{cov.get('reached')} of {cov.get('possible')} pairs in {cov.get('examples')} example(s)"
                            + (f"; all reached after {after}" if after else "")
-                           + (f"; {hyp.get('seconds')} s" if hyp.get("seconds") is not None else "")),
+                           + (f"; {hyp.get('seconds')} s" if hyp.get("seconds") is not None else "")
+                           + (f" after {hyp['beside_seconds']} s beside the scenarios"
+                              if hyp.get("beside_seconds") is not None else "")),
         "replay": visible(hyp.get("replay") or ""),
     }
 
