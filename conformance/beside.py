@@ -1,8 +1,11 @@
 """Multi pattern: the scenarios and the Hypothesis state machine at once, on one event loop.
 
-The machine's two processes are accepted before anything of the scenarios; then, while the scenarios run,
-the machine explores beside them in a worker thread (conformance.bridge), looking at its own processes
-(GETs, and HEADs in brackets no scenario write enters: conformance.gate). When the scenarios are over it
+The machine's two processes are accepted before anything of the scenarios; then, once the scenarios' burst
+is answered and their idempotence probes are over (until then their timing is the point: the lifecycle pair
+must still be in flight when the burst arrives, a look must follow a repeated request closely, and the
+machine's Python work would hold their loop), the machine explores beside them in a worker
+thread (conformance.bridge), looking at its own processes (GETs, and HEADs in brackets no scenario write
+enters: conformance.gate). When the scenarios are over it
 goes on alone for a short, timed tail with every kind of request (conformance.machines.explore_beside).
 """
 
@@ -11,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import threading
 from typing import Any, Awaitable, Callable
 
 from .bridge import LoopBridge
@@ -32,7 +36,10 @@ async def run_beside(session: Session, cfg: Any, flow: Callable[[Session], Await
     over, left = asyncio.Event(), asyncio.Event()
     loaded: dict[str, Any] = {}
 
-    def warm_up() -> None:  # in the worker, beside the pre-posts: the import and Hypothesis' first scan
+    opened = threading.Event()
+
+    def warm_up() -> None:  # in the worker, once the scenarios settled: the import and Hypothesis' first scan
+        opened.wait()
         from . import machines
 
         machines.warm_hypothesis()
@@ -47,14 +54,23 @@ async def run_beside(session: Session, cfg: Any, flow: Callable[[Session], Await
         loaded["machines"].explore_beside(session, cfg, bridge.call, gate, over.is_set, over.wait, leave,
                                           may_go_on)
 
+    async def open_once_settled() -> None:
+        try:
+            await session.settled.wait()
+        finally:
+            opened.set()
+
     machine = asyncio.ensure_future(bridge.drive(work, warm_up))
+    opener = asyncio.ensure_future(open_once_settled())
     try:
         started = await asyncio.gather(*(session.start(SCENARIO) for _ in range(PRE_POSTED)))
-        # each looked at once (the machine's states are those it has seen)
-        await asyncio.gather(*(session.poll(p, SCENARIO, "first GET right after the acceptance")
-                               for p in started if p is not None and p.monitor))
+        # each looked at once (the machine's states are those it has seen), as the scenarios begin: a monitor
+        # that never answers costs them nothing, and the look is given up within one deadline
+        by = session.phase_deadline()
+        looks = [session.poll(p, SCENARIO, "first GET right after the acceptance", by=by)
+                 for p in started if p is not None and p.monitor]
         session.driver.gate = gate
-        await flow(session)
+        await asyncio.gather(flow(session), *looks)
     except BaseException:
         bridge.stopping = True
         bridge.stop_request()
@@ -62,6 +78,8 @@ async def run_beside(session: Session, cfg: Any, flow: Callable[[Session], Await
         raise
     finally:
         over.set()
+        opened.set()
+        opener.cancel()
         if os.environ.get("CONFORMANCE_MACHINE_DEBUG"):
             print(f"scenarios over at {session.now():.2f} s; loop held {bridge.held:.3f} s, at most "
                   f"{bridge.longest:.3f} s", file=sys.stderr)

@@ -87,7 +87,7 @@ MACHINE_BASE = 2.5
 #: for TAIL_BASE seconds with every kind of request, plus MACHINE_SHARE of a process duration for each
 #: example asked for beyond DEFAULT_EXAMPLES (--hypothesis-examples)
 BESIDE_EXAMPLES = 10_000
-TAIL_BASE = 1.5
+TAIL_BASE = 2.5
 DEFAULT_EXAMPLES: int = dataclasses.fields(RunConfig)[[f.name for f in dataclasses.fields(RunConfig)].index(
     "hypothesis_examples")].default
 #: beside the scenarios, each rule waits this share of the process duration seen (at most BESIDE_PACE_MAX s)

@@ -199,6 +199,10 @@ async def run_multi(s: Session, probes: Callable[[asyncio.Event], Awaitable[None
                 await probes(clear)
         finally:
             clear.set()
+            try:
+                await s.after_burst()
+            finally:
+                s.settled.set()
 
     (a, b), *_ = await asyncio.gather(
         _lifecycle_pair(s, pair, by, looked, clear),

@@ -71,6 +71,9 @@ class Session(Probes):
     #: multi pattern: set once the burst is answered; the probes' repeated requests wait for it, so that no
     #: other acceptance falls between the looks around them (None: nothing to wait for)
     quiet: asyncio.Event | None = None
+    #: multi pattern: set once the burst is answered and the idempotence probes are over, the scenarios whose
+    #: looks must follow their requests closely (the state machine beside the scenarios starts then)
+    settled: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def after_burst(self) -> None:
         if self.quiet is not None:
