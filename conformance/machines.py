@@ -1008,16 +1008,20 @@ def explore_beside(session: Session, cfg, call: Callable[[Coroutine], Any], gate
     call(left())
     call(wait_over())  # a violation found beside them ends the exploration early: the scenarios go on alone
     started = session.now()
-    if clock["done"] is not None and not isinstance(clock["done"], (MachineStopped, Over)):
-        record["seconds"] = 0.0  # a failure found beside the scenarios: nothing more to explore
-    elif may_go_on():
+    record["seconds"] = 0.0
+    if not may_go_on():
+        # the run cannot go on (no monitor ever answered usably, the single resource stuck, the budget spent):
+        # no tail, and no replay of what failed beside the scenarios (its sequence is recorded already); a
+        # replay would wait out the same silent monitors again
+        record["coverage"] = coverage.as_dict(session.log)
+        return
+    if clock["done"] is None or isinstance(clock["done"], (MachineStopped, Over)):
+        # (a failure found beside the scenarios leaves nothing more to explore)
         clock["done"] = None
         extra = max(0, cfg.hypothesis_examples - DEFAULT_EXAMPLES)
         clock["end"] = session.now() + _allowed(session, extra, TAIL_BASE)
         _explore(session, machine, cfg, record, cfg.hypothesis_examples)
         record["seconds"] = round(session.now() - started, 3)
-    else:
-        record["seconds"] = 0.0
     _shrink(session, machine, record, coverage, record["seconds"] + record["beside_seconds"])
 
 
