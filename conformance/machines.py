@@ -172,6 +172,10 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             for coro in coros:
                 run(coro)
 
+    def pause(seconds: float) -> None:
+        """Let time pass, never past the machine's own time (its clock's end)."""
+        run(session.sleep(min(seconds, clock["end"] - session.now())))
+
     def time_left() -> bool:
         return (session.now() < clock["end"] and session.budget_left() > 0 and not session.stuck
                 and clock["violation"] is None and clock["done"] is None
@@ -368,7 +372,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             top = self._depth == 0
             if top and clock["beside"] and time_left():
                 # beside the scenarios the machine is paced: it looks, it does not hammer the target
-                run(session.sleep(min(BESIDE_PACE_MAX, BESIDE_PACE * duration())))
+                pause(min(BESIDE_PACE_MAX, BESIDE_PACE * duration()))
             self._depth += 1
             try:
                 result = fn(self, *args, **kwargs)
@@ -616,9 +620,9 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             """Let time pass: a drawn share of the process duration seen so far."""
             if not time_left() or not fraction:
                 return
-            seconds = min(MAX_WAIT, fraction * duration())
+            seconds = max(0.0, min(MAX_WAIT, fraction * duration(), clock["end"] - session.now()))
             current.rule(f"wait({fraction:g} x duration = {seconds:.3f} s)")
-            run(session.sleep(seconds))
+            pause(seconds)
 
         @rule(p=processes, until=st.sampled_from(UNTIL))
         @recorded
@@ -735,12 +739,12 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
                     # the target tells its progress: looked at until past half-way
                     self._until(p, lambda v: v.state is State.TERMINATED or (v.progress or 0) >= 0.5)
                 elif state == LATE and observed(p) == EARLY:
-                    run(session.sleep(min(MAX_WAIT, at * d - (session.now() - p.accepted_at))))
+                    pause(min(MAX_WAIT, at * d - (session.now() - p.accepted_at)))
                     self._look(p, "look at the process before the request")
                 return p
             self._until(p, lambda v: v.state is State.TERMINATED)
             if state == LONG_ENDED and observed(p) == JUST_ENDED:
-                run(session.sleep(min(MAX_WAIT, (JUST + 0.1) * d)))
+                pause(min(MAX_WAIT, (JUST + 0.1) * d))
             return self._alone(p) if state == LONG_ENDED else p
 
         def _alone(self, p: ProcessRecord) -> ProcessRecord:
