@@ -30,7 +30,6 @@ failure: its exchanges are in the log and its verdict comes from the checks, nev
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import functools
 import os
 import random
@@ -88,8 +87,7 @@ MACHINE_BASE = 2.5
 #: example asked for beyond DEFAULT_EXAMPLES (--hypothesis-examples)
 BESIDE_EXAMPLES = 10_000
 TAIL_BASE = 2.5
-DEFAULT_EXAMPLES: int = dataclasses.fields(RunConfig)[[f.name for f in dataclasses.fields(RunConfig)].index(
-    "hypothesis_examples")].default
+DEFAULT_EXAMPLES: int = RunConfig.hypothesis_examples  # (a dataclass field's default, as a class attribute)
 #: beside the scenarios, each rule waits this share of the process duration seen (at most BESIDE_PACE_MAX s)
 BESIDE_PACE = 0.15
 BESIDE_PACE_MAX = 0.5

@@ -55,11 +55,11 @@ class Run:
                 f"notes: {self.report['notes']}\n{self.output[-1500:]}")
 
 
-def run_suite(url: str, out_dir: Path, extra: list[str] = ()) -> Run:
-    """``pytest --pyargs conformance --pattern single`` against ``url`` in a measured subprocess."""
+def run_suite(url: str, out_dir: Path, extra: list[str] = (), *, pattern: str = "single") -> Run:
+    """``pytest --pyargs conformance --pattern single`` (or ``pattern``) against ``url`` in a measured subprocess."""
     out_dir.mkdir(parents=True, exist_ok=True)
     json_path, html_path, stats = out_dir / "report.json", out_dir / "report.html", out_dir / "stats.json"
-    cmd = suite_command("--color=no", "--target-url", url, "--pattern", "single", "--conformance-json", str(json_path),
+    cmd = suite_command("--color=no", "--target-url", url, "--pattern", pattern, "--conformance-json", str(json_path),
                         "--conformance-html", str(html_path), *SUITE_ARGS, *extra)
     env = suite_env({k: v for k, v in os.environ.items()
                      if k not in ("PY_COLORS", "FORCE_COLOR") and not k.startswith("CONFORMANCE_")})

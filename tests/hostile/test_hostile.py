@@ -115,6 +115,29 @@ def test_hostile_target_gets_a_verdict(name, tmp_path):
         _check_markup(run)
 
 
+def test_multi_pattern_machine_beside_silent_monitors_stops_with_the_scenarios(tmp_path):
+    """Multi pattern, where the state machine explores beside the scenarios: against monitors that never
+    answer it may have found something before anyone knew they were silent, but once the scenarios are over
+    it neither explores on nor replays that (a replay started processes of its own and waited their silent
+    monitors out again, a request timeout each: 27 s with --deadline 5). It starts no process beyond the two
+    it posts before the scenarios, and the run keeps the hostile runs' time bound."""
+    from conformance.beside import PRE_POSTED, SCENARIO
+
+    deadline = DEADLINE + 2 * REQUEST_TIMEOUT
+    with serve(replace(HOSTILE["monitor-silent"], pattern="multi").behaviour(TEST_BASE)) as server:
+        # the machine on (the hostile runs turn it off), at its default number of examples; a deadline long
+        # enough that a look of the machine beside the scenarios gives up (at --request-timeout) before they end
+        run = run_suite(server.resource_url, tmp_path,
+                        [*AUTH, "--hypothesis-examples", "5", "--deadline", str(deadline)], pattern="multi")
+    why = run.explain()
+    assert run.report is not None and run.returncode == 1, why
+    assert run.entry("monitor/status-200")["outcome"] == "fail", why
+    machine_posts = [ex for ex in run.report["exchanges"]
+                     if ex["method"] == "POST" and ex["purpose"] == f"start a process ({SCENARIO})"]
+    assert len(machine_posts) == PRE_POSTED, why
+    assert run.report["duration_s"] <= deadline + REQUEST_TIMEOUT + RUN_MARGIN, why
+
+
 def _check_markup(run) -> None:
     """<script> and control characters: data in the JSON report, escaped in HTML, escaped on the terminal."""
     raw_state = '<script>alert("state")</script>\x1b[2J\x1b]0;pwned\x07\r'
