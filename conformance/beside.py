@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-import threading
 from typing import Any, Awaitable, Callable
 
 from .bridge import LoopBridge
@@ -36,10 +35,7 @@ async def run_beside(session: Session, cfg: Any, flow: Callable[[Session], Await
     over, left = asyncio.Event(), asyncio.Event()
     loaded: dict[str, Any] = {}
 
-    opened = threading.Event()
-
-    def warm_up() -> None:  # in the worker, once the scenarios settled: the import and Hypothesis' first scan
-        opened.wait()
+    def warm_up() -> None:  # in the worker, beside the loop: the import and Hypothesis' first scan
         from . import machines
 
         machines.warm_hypothesis()
@@ -54,14 +50,12 @@ async def run_beside(session: Session, cfg: Any, flow: Callable[[Session], Await
         loaded["machines"].explore_beside(session, cfg, bridge.call, gate, over.is_set, over.wait, leave,
                                           may_go_on)
 
-    async def open_once_settled() -> None:
-        try:
-            await session.settled.wait()
-        finally:
-            opened.set()
+    async def once_settled() -> Any:
+        """The machine's worker starts (warm-up included) once the scenarios settled."""
+        await session.settled.wait()
+        return await bridge.drive(work, warm_up)
 
-    machine = asyncio.ensure_future(bridge.drive(work, warm_up))
-    opener = asyncio.ensure_future(open_once_settled())
+    machine = asyncio.ensure_future(once_settled())
     try:
         started = await asyncio.gather(*(session.start(SCENARIO) for _ in range(PRE_POSTED)))
         # each looked at once (the machine's states are those it has seen), as the scenarios begin: a monitor
@@ -72,14 +66,16 @@ async def run_beside(session: Session, cfg: Any, flow: Callable[[Session], Await
         session.driver.gate = gate
         await asyncio.gather(flow(session), *looks)
     except BaseException:
+        # the scenarios stopped (the target unreachable, the budget spent): the machine with them, whether its
+        # worker is running (every later request refused) or still waiting for the scenarios to settle
         bridge.stopping = True
         bridge.stop_request()
+        machine.cancel()
         await asyncio.gather(machine, return_exceptions=True)
         raise
     finally:
         over.set()
-        opened.set()
-        opener.cancel()
+        session.settled.set()  # (a flow that ended without settling: the machine starts now, for its tail)
         if os.environ.get("CONFORMANCE_MACHINE_DEBUG"):
             print(f"scenarios over at {session.now():.2f} s; loop held {bridge.held:.3f} s, at most "
                   f"{bridge.longest:.3f} s", file=sys.stderr)

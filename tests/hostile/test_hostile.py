@@ -172,10 +172,14 @@ def test_allowed_origin_gets_the_requests_and_the_credential(name, tmp_path):
         assert SECRET not in text, f"the credential leaked into the {where}"
 
 
-def test_unreachable_target_stops_at_once(tmp_path):
-    """Nothing listens: the run stops after the first requests with a run-level error."""
+@pytest.mark.parametrize("pattern, extra", [("single", []), ("multi", ["--hypothesis-examples", "5"])],
+                         ids=["single", "multi-machine-on"])
+def test_unreachable_target_stops_at_once(pattern, extra, tmp_path):
+    """Nothing listens: the run stops after the first requests with a run-level error. In the multi pattern
+    with the state machine on, which would run beside the scenarios: its worker, still waiting for them to
+    settle, stops with them (it once kept the run waiting until --budget ran out)."""
     started = time.monotonic()
-    run = run_suite(f"http://127.0.0.1:{closed_port()}/resource", tmp_path)
+    run = run_suite(f"http://127.0.0.1:{closed_port()}/resource", tmp_path, extra, pattern=pattern)
     assert run.returncode == 1, run.explain()
     assert run.report["duration_s"] < 1.0, run.explain()
     assert run.report["verdict"] == "error"
