@@ -68,9 +68,7 @@ async def run_beside(session: Session, cfg: Any, flow: Callable[[Session], Await
     except BaseException:
         # the scenarios stopped (the target unreachable, the budget spent): the machine with them, whether its
         # worker is running (every later request refused) or still waiting for the scenarios to settle
-        bridge.stopping = True
-        bridge.stop_request()
-        machine.cancel()
+        machine.cancel()  # (LoopBridge.drive, cancelled, lets its worker run to its end with every request refused)
         await asyncio.gather(machine, return_exceptions=True)
         raise
     finally:

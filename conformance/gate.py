@@ -19,18 +19,13 @@ SAFE = frozenset({"GET", "HEAD"})
 
 class Gate:
     def __init__(self) -> None:
-        self._cond: asyncio.Condition | None = None
+        self._cond = asyncio.Condition()  # (bound to the running loop at its first use)
         self.writes = 0
         self.brackets = 0
 
-    def _condition(self) -> asyncio.Condition:
-        if self._cond is None:
-            self._cond = asyncio.Condition()
-        return self._cond
-
     @asynccontextmanager
     async def _hold(self, mine: str, other: str) -> AsyncIterator[None]:
-        cond = self._condition()
+        cond = self._cond
         async with cond:
             await cond.wait_for(lambda: getattr(self, other) == 0)
             setattr(self, mine, getattr(self, mine) + 1)
