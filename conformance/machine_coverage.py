@@ -1,8 +1,11 @@
 """What the state machine exercised: request kinds x the states they were sent in (the report's coverage table).
 
 A request is recorded against the state it was sent in: for a request about one process, the model state last
-observed for it (ready, running in the first or the second half of its duration, just or long terminated); for a request on the resource, whether the suite
-last saw a process of its own in flight (idle, busy). Which pairs exist depends only on the profile.
+observed for it (ready, running in the first or the second half of its duration, just or long terminated); for a
+request on the resource, whether the suite last saw a process of its own in flight (idle, busy). A look at a
+process in flight (GET or HEAD of its monitor) counts only if the process is still seen in flight after it (the
+GET's own answer, the GET after the HEAD): one that shows it over may have come after the end. Which pairs exist
+depends only on the profile.
 """
 
 from __future__ import annotations
@@ -80,6 +83,14 @@ class Coverage:
         key = (kind, state)
         self.counts[key] = self.counts.get(key, 0) + 1
         self.first.setdefault(key, self.example)
+
+    def withdraw(self, kind: str, state: str) -> None:
+        """Take back one :meth:`add`: the request was not sent in that state after all."""
+        key = (kind, state)
+        self.counts[key] -= 1
+        if not self.counts[key]:
+            del self.counts[key]
+            self.first.pop(key, None)
 
     def as_dict(self, log: Log) -> dict:
         possible = possible_pairs(log, self.cancel)

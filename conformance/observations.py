@@ -290,3 +290,13 @@ def intrinsic_kinds(log: Log) -> set[str]:
     another POST cannot be blamed on that POST.
     """
     return {r.what for pid in log.processes for r in regressions(log, pid) if not r.straddled}
+
+
+def blamed_on_others(log: Log) -> list[Regression]:
+    """Step backs that fell between two looks across another request that may have started a process, of a
+    kind the target was never seen to take with no such request in between: what multi/independent and
+    single/conflict-no-effect put down to those requests. Where the target goes back on its own and every
+    step back it took happened to straddle another request, this is ambiguous; a process watched alone
+    (conformance.overlap.watch_alone) decides it."""
+    own = intrinsic_kinds(log)
+    return [r for pid in log.processes for r in regressions(log, pid) if r.straddled and r.what not in own]

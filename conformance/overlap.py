@@ -20,7 +20,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 
 from .model import State
-from .observations import Expect, Kind, ProcessRecord
+from .observations import Expect, Kind, ProcessRecord, blamed_on_others
 from .requirements.safety import first_look, slowdown_limit, sparse_interval, sparse_verdict
 from .session import Session
 
@@ -101,6 +101,20 @@ async def polling_rate_together(s: Session, starts: Awaitable[list], *, by: floa
         return
     await follow_sparse(s, slow, took, limit=first_look(took), by=by)
     await confirm_sparse(s, fast, slow, took)
+
+
+async def watch_alone(s: Session) -> None:
+    """Where every step back the log shows fell between two looks across another request that may have
+    started a process, that request may have caused it (multi/independent, single/conflict-no-effect) or the
+    target may go back on its own and the request merely came at that moment (monitor/transitions,
+    progress-monotonic). One more process, followed densely to its end with no such request sent meanwhile,
+    tells them apart: a step back there is the target's own. Nothing is sent where the log shows no such
+    step back (a conformant target pays nothing)."""
+    if not blamed_on_others(s.log):
+        return
+    p = await s.start("alone")
+    if p is not None and p.monitor:
+        await s.follow(p, "alone", interval=dense_pace, max_polls=DENSE_MAX_POLLS)
 
 
 # -- the multi pattern --------------------------------------------------------------
@@ -215,3 +229,4 @@ async def run_multi(s: Session, probes: Callable[[asyncio.Event], Awaitable[None
     for p in (a, b):
         if p is not None:
             await s.products(p, "lifecycle", head=(p is a))
+    await watch_alone(s)

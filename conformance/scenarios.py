@@ -72,6 +72,7 @@ async def run_single(s: Session) -> None:
             break  # already decided; no need to spend another round
     await fuzz.negative(s)
     await s.ensure_idle()
+    await overlap.watch_alone(s)
 
 
 async def run_multi(s: Session) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conformance.requirements import REGISTRY
-from fixtures.behaviour import MACHINE_ONLY, MUTANTS, VALID_VARIANTS
+from fixtures.behaviour import INTERLEAVING, MACHINE_ONLY, MUTANTS, VALID_VARIANTS
 from fixtures.selfproof import prove
 
 
@@ -25,9 +25,21 @@ def test_every_requirement_that_can_fail_has_a_mutant():
     assert not strays, f"mutants for unknown requirements: {strays}"
 
 
+#: an interleaving mutant missed at the self-proof's seed is run once more at this one (see below)
+SECOND_SEED = "7"
+
+
 @pytest.mark.parametrize("name", list(MUTANTS))
 def test_mutant_is_caught_for_its_requirement_only(name, tmp_path):
+    """A mutant the deterministic scenarios find must be found every time. One only the state machine finds
+    (INTERLEAVING) is found by a time-bounded random exploration, which under load (this test runs four
+    proofs at a time on two cores) misses now and then: measured 67 of 70 runs with two more CPU burners
+    besides (README, "State machine"). It is given a second run at another seed; two misses fail."""
     proof = prove(name, tmp_path)
+    if not proof.ok and name in INTERLEAVING:
+        first = proof.explain()
+        proof = prove(name, tmp_path, seed=SECOND_SEED)
+        assert proof.ok, f"missed at two seeds.\n{first}\n\n{proof.explain()}"
     assert proof.ok, proof.explain()
     if name in MACHINE_ONLY:  # found by the state machine: the report shows the failing sequence, shrunk
         report = json.loads(Path(proof.report_path).read_text())
