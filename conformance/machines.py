@@ -768,9 +768,13 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
 
             def rank(pair: tuple[str, str]) -> tuple:
                 # the nearest first; among them, states the target only passes through (a process in flight, a
-                # busy resource) before those it stays in, and a cancel last (it ends the process it is sent to)
+                # busy resource) before those it stays in, and a cancel last (it ends the process it is sent to);
+                # in the single pattern a valid POST or burst on the idle resource after the rest: it starts a
+                # process, and the ended one's states (its monitor may be the new one's) are then out of reach
+                # until another process has run to its end
                 kind, state = pair
-                return tiers[pair], kind == CANCEL, state not in IN_FLIGHT and state != BUSY
+                return (tiers[pair], kind == CANCEL, state not in IN_FLIGHT and state != BUSY,
+                        single and kind in (POST, BURST) and state in (IDLE, FREED))
 
             best = min(rank(pair) for pair in todo)
             nearest = [pair for pair in todo if rank(pair) == best]
