@@ -17,6 +17,7 @@ from dataclasses import replace
 import pytest
 
 from conformance.driver import Driver, DriverConfig
+from conformance.model import State
 from conformance.observations import Log, blamed_on_others
 from conformance.outcomes import Outcome
 from conformance.overlap import watch_alone
@@ -34,7 +35,7 @@ async def _straddled_step_back(s: Session, at: float) -> None:
     duration (at once if it has passed)."""
     a = await s.start("lifecycle")
     assert a is not None
-    await s.follow(a, "lifecycle", until=lambda v: v.state.value == "running", interval=0.02)
+    await s.follow(a, "lifecycle", until=lambda v: v.state is State.RUNNING, interval=0.02)
     await s.start("lifecycle")
     await s.sleep(a.accepted_at + at * DURATION - s.now())
     await s.poll(a, "lifecycle")

@@ -6,7 +6,7 @@ import re
 from collections import defaultdict
 from urllib.parse import urlsplit
 
-from ..observations import Expect, Log, intrinsic_kinds, regressions
+from ..observations import Expect, Log, blamed_on_others
 from ..outcomes import Level
 from . import MULTI, Finding, ok, requirement, unseen, violated
 
@@ -82,10 +82,8 @@ def distinct_monitors(log: Log) -> Finding:
     patterns=MULTI,
 )
 def independent(log: Log) -> Finding:
-    own = intrinsic_kinds(log)  # backwards on its own: monitor/transitions or progress-monotonic
-    blamed, looked = [], 0
-    for pid in log.processes:
-        blamed += [r for r in regressions(log, pid) if r.straddled and r.what not in own]
+    # (a kind of step back the target takes on its own is monitor/transitions' or progress-monotonic's)
+    blamed, looked = blamed_on_others(log), 0
     for pid in log.processes:
         obs = log.states(pid)
         looked += sum(1 for a, b in zip(obs, obs[1:]) if log.other_posts_between(pid, a[0], b[0]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..observations import Expect, Log, intrinsic_kinds, regressions
+from ..observations import Expect, Log, blamed_on_others
 from ..outcomes import Level
 from .. import schemas
 from ..model import State
@@ -44,11 +44,9 @@ def conflict_409(log: Log) -> Finding:
     patterns=SINGLE,
 )
 def conflict_no_effect(log: Log) -> Finding:
-    own = intrinsic_kinds(log)
     blamed = [
-        r for pid in log.processes for r in regressions(log, pid)
-        if r.straddled and r.what not in own
-        and any(s.ex.status == log.profile.conflict_status for s in r.straddled)
+        r for r in blamed_on_others(log)
+        if any(s.ex.status == log.profile.conflict_status for s in r.straddled)
         # an accepted (or unanswered) POST in between may have started a new process behind the same monitor
         and not any(s.ex.status is None or _2xx(s) for s in r.straddled)
     ]

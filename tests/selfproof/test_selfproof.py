@@ -31,9 +31,9 @@ SECOND_SEED = "7"
 
 @pytest.mark.parametrize("name", list(MUTANTS))
 def test_mutant_is_caught_for_its_requirement_only(name, tmp_path):
-    """A mutant the deterministic scenarios find must be found every time. One only the state machine finds
-    (INTERLEAVING) is found by a time-bounded random exploration, which under load (this test runs four
-    proofs at a time on two cores) misses now and then: measured 67 of 70 runs with two more CPU burners
+    """A mutant the deterministic scenarios find must be found every time. An interleaving mutant
+    (INTERLEAVING: run with the state machine's default settings) is found by a time-bounded random
+    exploration, which under load (this test runs four proofs at a time on two cores) misses now and then: measured 67 of 70 runs with two more CPU burners
     besides (README, "State machine"). It is given a second run at another seed; two misses fail."""
     proof = prove(name, tmp_path)
     if not proof.ok and name in INTERLEAVING:
