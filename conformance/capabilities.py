@@ -315,6 +315,16 @@ async def finish(s: Session, processes: list[ProcessRecord | None], scenario: st
     await asyncio.gather(*(one(q) for q in processes if q is not None))
 
 
+async def leave_idle(s: Session, scenario: str) -> bool:
+    """Single pattern: nothing of the suite's left in flight. Where a cancel has been seen to free the resource
+    at once, the process in flight is cancelled (nothing reads its end); else, or where the cancel is not taken,
+    it is followed to its end (Session.ensure_idle). Whether the resource is known idle."""
+    p = s.current
+    if p is not None and s.cancel_frees and not s.stuck and not s.terminated(p.id) and p.id not in s.cancelled:
+        await finish(s, [p], scenario)
+    return await s.ensure_idle()
+
+
 async def _ended(s: Session, p: ProcessRecord, scenario: str) -> None:
     """Until ``p`` ended; the session learns of the end, so the single-pattern resource counts as idle.
     Single pattern, where a cancel frees the resource at once: cancelled, then looked at until it shows

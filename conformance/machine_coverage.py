@@ -59,6 +59,17 @@ def possible_pairs(log: Log, cancel: bool = True) -> list[tuple[str, str]]:
     return pairs
 
 
+def end_estimate(first_over: float, in_flight_at: list[float], accepted_at: float | None, duration: float) -> float:
+    """When a process ended, for telling "just" from "long" terminated: the first look that showed it over
+    (``first_over``); but where the last look before it that showed it in flight (``in_flight_at``) came long
+    before, its acceptance plus the ``duration`` seen, never before that look. A process first seen over long
+    after its end is not "just terminated" (say one accepted before the scenarios and not looked at since)."""
+    if accepted_at is None:
+        return first_over
+    last = max((t for t in in_flight_at if t <= first_over), default=accepted_at)
+    return max(last, min(first_over, accepted_at + duration))
+
+
 @dataclass
 class Coverage:
     """Which (kind, state) pairs were exercised, how often, and in which example first."""

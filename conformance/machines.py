@@ -47,6 +47,7 @@ from hypothesis.stateful import (
 
 from .beside import SCENARIO
 from .bridge import MachineStopped, Over
+from .capabilities import leave_idle
 from .gate import Gate
 from .judge import judge_one
 from .model import State, in_flight
@@ -57,7 +58,7 @@ from .runner import RunConfig
 from .session import Session
 from .machine_coverage import (
     BESIDE, BURST, BUSY, CANCEL, EARLY, ENDED, FREED, GET_MONITOR, GET_PRODUCT, HEAD_MONITOR, HEAD_PRODUCT, IDLE, IN_FLIGHT, JUST_ENDED,
-    LATE, LONG_ENDED, MALFORMED, POST, PROCESS_STATES, READY, RESOURCE_KINDS, Coverage, possible_pairs,
+    LATE, LONG_ENDED, MALFORMED, POST, PROCESS_STATES, READY, RESOURCE_KINDS, Coverage, end_estimate, possible_pairs,
 )
 from .machine_shrink import Action, Ref, ddmin
 
@@ -68,6 +69,9 @@ WAIT_FRACTIONS = (0.0, 0.15, 0.4, 0.7, 1.3)
 #: where in the second half of its duration a coverage-directed step catches a running process (shares of the
 #: duration seen, from its acceptance)
 LATE_AT = (0.65, 0.55, 0.8)
+#: a drawn wait takes at most this share of the machine's own time (its clock's span): one long wait drawn in a
+#: short tail (multi pattern, D = 2 s: 1.3 x 2 s of a 2.5 s tail) would leave nothing to explore with
+WAIT_SHARE = 0.1
 #: states a wait may drive a process to
 UNTIL = (State.RUNNING, State.TERMINATED)
 #: longest single wait (seconds), whatever the duration seen
@@ -134,7 +138,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
     profile = log.profile
     #: violation: this example's (it is raised at its end); beside: the scenarios are running
     clock: dict[str, Any] = {"violation": None, "trace": None, "done": None, "replaying": False, "end": budget_end,
-                             "beside": False, "over": lambda: False}
+                             "beside": False, "over": lambda: False, "span": budget_end - session.now()}
     #: pid -> session time its end was first seen
     ended_at: dict[int, float] = {}
     #: pid -> how many cancels the machine sent it
@@ -213,11 +217,16 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             return READY
         if view.state is not State.TERMINATED:
             return LATE if late(p, view) else EARLY
-        first = next((s.ex.ended for s, v in log.states(p.id) if v.state is State.TERMINATED), None)
-        first = ended_at.setdefault(p.id, session.now()) if first is None else first
-        if session.now() - first <= JUST * duration():
+        if session.now() - ended_by(p) <= JUST * duration():
             return JUST_ENDED
         return BESIDE if not single and any(q is not p and fresh(q) for q in log.processes.values()) else LONG_ENDED
+
+    def ended_by(p: ProcessRecord) -> float:
+        """When ``p`` ended, as far as the looks at it tell (machine_coverage.end_estimate)."""
+        looks = log.states(p.id)
+        first = next((s.ex.ended for s, v in looks if v.state is State.TERMINATED), None)
+        first = ended_at.setdefault(p.id, session.now()) if first is None else first
+        return end_estimate(first, [s.ex.ended for s, v in looks if in_flight(v.state)], p.accepted_at, duration())
 
     def stale(q: ProcessRecord) -> bool:
         """The last look at ``q`` is older than a tenth of the duration seen (its state may have moved on)."""
@@ -624,7 +633,8 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             """Let time pass: a drawn share of the process duration seen so far."""
             if not time_left() or not fraction:
                 return
-            seconds = max(0.0, min(MAX_WAIT, fraction * duration(), clock["end"] - session.now()))
+            seconds = max(0.0, min(MAX_WAIT, fraction * duration(), WAIT_SHARE * clock["span"],
+                                   clock["end"] - session.now()))
             current.rule(f"wait({fraction:g} x duration = {seconds:.3f} s)")
             pause(seconds)
 
@@ -999,8 +1009,9 @@ def run_machine(session: Session, loop: asyncio.AbstractEventLoop, cfg) -> None:
     record["seconds"] = round(session.now() - started, 3)
     _shrink(session, machine, record, coverage, record["seconds"])
     if session.log.pattern == "single" and session.budget_left() > 0:
-        # leave the resource as the suite found it: nothing of ours in flight (once, not per example)
-        loop.run_until_complete(session.ensure_idle())
+        # leave the resource as the suite found it: nothing of ours in flight (once, not per example; cancelled
+        # where a cancel frees it at once)
+        loop.run_until_complete(leave_idle(session, SCENARIO))
 
 
 def explore_beside(session: Session, cfg, call: Callable[[Coroutine], Any], gate: Gate,
@@ -1031,7 +1042,8 @@ def explore_beside(session: Session, cfg, call: Callable[[Coroutine], Any], gate
         # (a failure found beside the scenarios leaves nothing more to explore)
         clock["done"] = None
         extra = max(0, cfg.hypothesis_examples - DEFAULT_EXAMPLES)
-        clock["end"] = session.now() + _allowed(session, extra, TAIL_BASE)
+        clock["span"] = _allowed(session, extra, TAIL_BASE)
+        clock["end"] = session.now() + clock["span"]
         _explore(session, machine, cfg, record, cfg.hypothesis_examples)
         record["seconds"] = round(session.now() - started, 3)
     _shrink(session, machine, record, coverage, record["seconds"] + record["beside_seconds"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.machine_coverage import PROCESS_STATES, RESOURCE_STATES, possible_pairs
+from conformance.machine_coverage import PROCESS_STATES, RESOURCE_STATES, end_estimate, possible_pairs
 from conformance.observations import Log
 from conformance.profiles import PROFILES
 from conformance.report.html import render_html
@@ -30,6 +30,19 @@ def test_possible_pairs_follow_the_profile():
     google = possible_pairs(Log(PROFILES["google"], "single"))
     assert not any(k.endswith("product") for k, _s in google)  # inline results only
     assert {s for _k, s in seed} | {s for _k, s in single} == {*RESOURCE_STATES, *PROCESS_STATES}
+
+
+def test_a_process_first_seen_over_long_after_its_end_is_not_just_terminated():
+    # followed closely: it ended between its last look in flight and its first look over
+    assert 0.98 <= end_estimate(1.02, [0.5, 0.98], 0.0, 1.0) <= 1.02
+    assert end_estimate(1.52, [0.5, 1.5], 0.0, 1.0) == 1.5
+    # accepted at 0, seen ready at once, not looked at again until 3 s: it ended about one duration in
+    assert end_estimate(3.0, [0.01], 0.0, 1.0) == 1.0
+    # slower than the duration seen: not before its last look in flight
+    assert end_estimate(2.6, [0.3, 2.5], 0.0, 1.0) == 2.5
+    # a look in flight after the first one over (a restart) does not move the end
+    assert end_estimate(3.0, [0.01, 3.5], 0.0, 1.0) == 1.0
+    assert end_estimate(3.0, [], None, 1.0) == 3.0
 
 
 @pytest.mark.parametrize("pattern", ["single", "multi"])
