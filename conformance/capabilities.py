@@ -65,7 +65,12 @@ def _bounded(s: Session, give_up: float) -> float:
 
 
 def _view(s: Session, step: Step) -> MonitorView | None:
-    return s.log.monitor_view(step) if _2xx(step) else None
+    """The monitor's state in a probe's look, read as a poll reads it: a 2xx, or a 303 See Other handing over
+    the product (the process ended); else None."""
+    if step.ex.status is None:
+        return None
+    view = s.log.monitor_view(step)
+    return view if _2xx(step) or view.see_other else None
 
 
 async def _advance(s: Session, kind: Kind, p: ProcessRecord, scenario: str, purpose: str) -> None:
