@@ -280,16 +280,26 @@ async def key_probe(s: Session, burst_after: Awaitable | None = None, posted: as
                 if q is not None]
     # a record that shares the original's monitor (a replay that started a process behind it) is followed as the
     # original, not cancelled beside it: a cancel then would race the original's looks
-    await asyncio.gather(finish(s, [q for q in started if q is not p and (p is None or q.monitor != p.monitor)],
-                                scenario),
-                         *(s.follow(q, scenario, by=s.phase_end) for q in started if q is p and q.id not in s.cancelled))
-    if s.log.pattern == "single" and not await s.ensure_idle():
-        return
+    leftovers = asyncio.gather(finish(s, [q for q in started if q is not p and (p is None or q.monitor != p.monitor)],
+                                      scenario),
+                               *(s.follow(q, scenario, by=s.phase_end) for q in started
+                                 if q is p and q.id not in s.cancelled))
+    if s.log.pattern == "single":
+        await leftovers
+        if not await s.ensure_idle():
+            return
+        await _key_burst(s, scenario, burst_after)
+    else:  # processes are independent: the burst need not wait for those processes' ends (no cancel: a duration)
+        await asyncio.gather(leftovers, _key_burst(s, scenario, burst_after))
+
+
+async def _key_burst(s: Session, scenario: str, burst_after: Awaitable | None) -> None:
+    """One key in a burst of simultaneous POSTs (once ``burst_after`` is done); what they start, finished."""
     if burst_after is not None:
         await burst_after
     shared = {**s.post_headers(), s.log.profile.idempotency_header: new_key()}
     burst = await s.burst(scenario, None, kind=Kind.KEYED, headers=shared, role="concurrent")
-    known = set()
+    known: set[str | None] = set()
     started = [q for q in (_adopt_new(s, st, known, scenario) for st in burst) if q is not None]
     await finish(s, started, scenario)
 
