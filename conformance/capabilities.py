@@ -284,13 +284,15 @@ async def key_probe(s: Session, burst_after: Awaitable | None = None, posted: as
                                       scenario),
                                *(s.follow(q, scenario, by=s.phase_end) for q in started
                                  if q is p and q.id not in s.cancelled))
-    if s.log.pattern == "single":
-        await leftovers
-        if not await s.ensure_idle():
-            return
-        await _key_burst(s, scenario, burst_after)
-    else:  # processes are independent: the burst need not wait for those processes' ends (no cancel: a duration)
+    if s.log.pattern == "multi" and not s.cancel_frees:
+        # processes are independent: the burst need not wait a whole duration for those processes' ends (where
+        # a cancel ends them at once, it is not sent beside the burst: the cancel probe runs beside no burst)
         await asyncio.gather(leftovers, _key_burst(s, scenario, burst_after))
+        return
+    await leftovers
+    if s.log.pattern == "single" and not await s.ensure_idle():
+        return
+    await _key_burst(s, scenario, burst_after)
 
 
 async def _key_burst(s: Session, scenario: str, burst_after: Awaitable | None) -> None:
