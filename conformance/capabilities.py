@@ -70,7 +70,7 @@ def _view(s: Session, step: Step) -> MonitorView | None:
     if step.ex.status is None:
         return None
     view = s.log.monitor_view(step)
-    return view if _2xx(step) or view.see_other else None
+    return view if view.readable else None
 
 
 async def _advance(s: Session, kind: Kind, p: ProcessRecord, scenario: str, purpose: str) -> None:

@@ -192,7 +192,7 @@ class Log:
         """Observations that carry a readable state (2xx with a known state, or 303)."""
         return [
             (s, v) for s, v in self.observations(pid)
-            if v.state is not None and s.ex.status is not None and (200 <= s.ex.status < 300 or v.see_other)
+            if v.state is not None and v.readable
         ]
 
     def durations_seen(self) -> list[float]:

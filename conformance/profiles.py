@@ -334,6 +334,12 @@ class MonitorView:
     def has_product(self) -> bool:
         return self.product is not None or self.inline_present
 
+    @property
+    def readable(self) -> bool:
+        """The monitor answered with something to read: a 2xx, or a 303 See Other handing over the product (the
+        process ended). Polls, probe looks and the checks read a state from these only."""
+        return self.status is not None and (200 <= self.status < 300 or self.see_other)
+
 
 def read_accept(profile: Profile, ex: Exchange) -> AcceptView:
     body, why = parse_json(ex.response_body)

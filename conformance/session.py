@@ -152,8 +152,7 @@ class Session(Probes):
         if step.ex.status is None:
             return step, None
         view = self.log.monitor_view(step)
-        ok = 200 <= step.ex.status < 300 or view.see_other
-        if ok and view.state is not None:
+        if view.readable and view.state is not None:
             self.answered.set()
             prev = self.last_view.get(p.id)
             if not (prev and prev.state is State.TERMINATED):
