@@ -95,9 +95,10 @@ def young_process_ends_succeeded():
     return cancelled(afters=((200, "terminated"),))
 
 
-def cancelled_without_progress(age: float):
+def cancelled_without_progress(age: float, *, see_other: bool = False):
     """A target that tells no progress: one process followed to its end by itself (in flight for at least 2 s),
-    then one cancelled ``age`` seconds after its acceptance, that ended succeeded."""
+    then one cancelled ``age`` seconds after its acceptance, that ended succeeded (``see_other``: its monitor
+    then answers 303 See Other to the product)."""
     b = ProbeBuilder("single")
     done = b.accept("/process")
     b.wait(2.0)
@@ -108,7 +109,11 @@ def cancelled_without_progress(age: float):
     b.poll(p, "running")
     b.wait(age)
     b.cancel(p, "first")
-    b.look(Kind.CANCEL, p, "after", "terminated")
+    if see_other:
+        b.role(b.exchange(Kind.CANCEL, "GET", b.monitor_of(p), status=303, headers=[("Location", "/product")],
+                          process=p), "after")
+    else:
+        b.look(Kind.CANCEL, p, "after", "terminated")
     return b.log
 
 
@@ -120,6 +125,17 @@ def young_process_without_progress_ends_succeeded():
 @example("idempotence/delete", Outcome.PASS)
 def late_cancel_without_progress_overtaken_by_the_end():
     return cancelled_without_progress(1.5)  # three quarters of the way: the natural end may come first
+
+
+@example("idempotence/delete", Outcome.PASS)
+def late_cancel_overtaken_by_the_end_see_other():
+    """A 303 See Other is an end (the product handed over), not "still in flight"."""
+    return cancelled_without_progress(1.5, see_other=True)
+
+
+@example("idempotence/delete", Outcome.FAIL)
+def young_process_ends_with_see_other():
+    return cancelled_without_progress(0.2, see_other=True)
 
 
 @example("idempotence/delete", Outcome.NOT_APPLICABLE)
