@@ -618,11 +618,10 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
                 last = run(_watch(session, p, SCENARIO, "after", "look at the process after the cancel"))
                 if was_in_flight and _ended_or_gone(session, last):  # the resource is free now
                     freed.add(p.id)
-                if last.ex.status is not None and 200 <= last.ex.status < 300:
-                    view = log.monitor_view(last)
-                    if view.state is State.TERMINATED:
-                        session.last_view[p.id] = view
-                        note_end(p)
+                view = log.monitor_view(last)
+                if view.readable and view.state is State.TERMINATED:
+                    session.last_view[p.id] = view
+                    note_end(p)
             else:
                 self._look(p, "look again after the repeated cancel: never a restart")
 

@@ -223,7 +223,7 @@ class Log:
                 continue
             if s.kind is Kind.CANCEL and s.ex.status in self.profile.unknown_statuses:
                 ends.append((s, None))
-            elif 200 <= s.ex.status < 300 and (v := self.monitor_view(s)).state is State.TERMINATED:
+            elif (v := self.monitor_view(s)).readable and v.state is State.TERMINATED:
                 ends.append((s, v.product))
         return min(ends, key=lambda end: end[0].seq, default=None)
 
