@@ -9,7 +9,7 @@ per target, from what it saw.
 
 from __future__ import annotations
 
-from ..model import State, in_flight, may_follow
+from ..model import Ending, State, in_flight, may_follow
 from ..observations import Expect, Kind, Log, Step, intrinsic_kinds, regressions
 from ..outcomes import Level, Outcome
 from ..profiles import MonitorView
@@ -131,8 +131,9 @@ def _between(looks: list[Step], step: Step) -> list[Step]:
     statement="Cancelling (DELETE on the monitor, or the dialect's cancel or dismiss operation) is idempotent: "
     "the first request answers 200, 202 or 204 (the dialect's own codes where it has them), repeats answer "
     "204, 404 or 410 (likewise) and never 5xx; afterwards the monitor is gone (404/410) or shows the process "
-    "ended as cancelled, and stays so; other processes go on untouched. A target without the operation answers "
-    "405 (then not-applicable, unless declared with --expect delete).",
+    "ended (as cancelled, where the dialect has a word for it and the process was far from its end), and stays "
+    "so; other processes go on untouched. A target without the operation answers 405 (then not-applicable, "
+    "unless declared with --expect delete).",
     rationale="A cancel is retried when its answer is lost; the retry must neither fail in a new way nor undo "
     "or redo anything, and a cancelled job must not disturb other work (a single-pattern resource it keeps "
     "blocking is single/reaccept's finding).",
@@ -182,6 +183,8 @@ def _after_cancel(log: Log, pid: int) -> list[tuple[str, str, Step, list[int]]]:
     afters = [s for s in log.roles(Kind.CANCEL, "after") if s.process == pid and s.ex.status is not None]
     out = []
     settled = None
+    # where the dialect has no word for "cancelled" (the seed's one 'terminated'), an end is all it can show
+    says_cancelled = Ending.CANCELLED in log.profile.expressible_endings
     for a in afters:
         gone = a.ex.status in log.profile.unknown_statuses or _like_unknown(log, a)
         view = _read(log, a)
@@ -191,7 +194,8 @@ def _after_cancel(log: Log, pid: int) -> list[tuple[str, str, Step, list[int]]]:
                         [first.seq, settled.seq, a.seq]))
         if gone or ended:
             settled = settled or a
-        if ended and view.ending is not None and view.ending.value != "cancelled" and _young(log, pid, first):
+        if (ended and view.ending is not None and view.ending is not Ending.CANCELLED and says_cancelled
+                and _young(log, pid, first)):
             out.append((f"the process ended {view.ending.value}, not cancelled, although it was cancelled far from "
                         "its end", "ended as cancelled (or gone)", a, [first.seq, a.seq]))
     if afters and settled is None:
