@@ -78,6 +78,9 @@ UNTIL = (State.RUNNING, State.TERMINATED)
 MAX_WAIT = 5.0
 #: a terminated process is "just" terminated within this share of the duration seen after its end was first seen
 JUST = 0.5
+#: after a request that may change the target, the machine looks again at this many of the processes it may have
+#: disturbed (the most recent ones last seen in flight; and as many ended ones whose product was read before)
+AFTERMATH = 3
 #: malformed POSTs per example at most (each is cheap, but a target that accepts them starts processes)
 MAX_MALFORMED = 3
 #: copies of the coverage-directed rule: about half the rules Hypothesis draws from are coverage-directed
@@ -111,6 +114,11 @@ LIVE_CHECKS = (
     "single/same-monitor", "single/reaccept", "single/race-one-winner", "multi/accept-all",
     "multi/distinct-monitors", "multi/independent", "errors/malformed-body", "idempotence/delete",
 )
+
+async def _together(*coros: Coroutine) -> list:
+    """Requests sent at once (created where the machine runs, awaited on the session's loop)."""
+    return list(await asyncio.gather(*coros))
+
 
 class TargetViolation(AssertionError):
     def __init__(self, req_id: str, message: str):
@@ -420,6 +428,12 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
                 run(session.poll(p, SCENARIO, purpose))
                 note_end(p)
 
+        def _look_all(self, qs: list[ProcessRecord], purpose: str) -> None:
+            """GETs of the monitors of ``qs`` (none cancelled), sent together: looks change nothing."""
+            run(_together(*(session.poll(q, SCENARIO, purpose) for q in qs)))
+            for q in qs:
+                note_end(q)
+
         def _kind_state(self, kind: str, p: ProcessRecord) -> str:
             state = observed(p)
             if state is None or (state in IN_FLIGHT and stale(p)):
@@ -435,6 +449,35 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             its end), and the pair is then gone for again."""
             if state in IN_FLIGHT and observed(p) not in IN_FLIGHT:
                 coverage.withdraw(kind, state)
+
+        def _watched(self) -> list[ProcessRecord]:
+            """The processes a request that may change the target could disturb and a look can still show: the
+            most recent ones last seen in flight."""
+            return [q for q in log.processes.values() if usable(q) and fresh(q)
+                    and (q.scenario == SCENARIO or not clock["beside"])][-AFTERMATH:]
+
+        def _disturbing(self, send: Callable[[], Any], about: ProcessRecord | None = None) -> Any:
+            """Send a request that may change the target (``send()``), with looks at what it may disturb: right
+            before, the processes in flight not looked at lately (so a step backwards shows against a recent
+            look); right after, those again, and the products of the most recently accepted processes that have
+            ended (so one that changed or vanished shows; not ``about``'s, the request's own)."""
+            watched = self._watched()
+            self._look_all([q for q in watched if stale(q)], "look before a request that may disturb the process")
+            result = send()
+            # and the most recently accepted processes not in flight (seen ended, or accepted so long ago that they
+            # have most likely ended: looked at first)
+            done = [q for q in log.processes.values() if q is not about and usable(q) and q not in watched
+                    and q.id not in session.cancelled and (q.scenario == SCENARIO or not clock["beside"])
+                    and (observed(q) in ENDED or q.accepted_at is not None
+                         and session.now() - q.accepted_at > duration())]
+            done = sorted(done, key=lambda q: q.accepted_at or 0.0)[-AFTERMATH:]
+            self._look_all([q for q in watched if usable(q)] + [q for q in done if observed(q) not in ENDED],
+                           "look after a request that may have disturbed the process")
+            urls = [(q, url) for q in done if observed(q) in ENDED and (url := session.product_url(q)) is not None]
+            run(_together(*(session.send(Kind.PRODUCT, "GET", url, scenario=SCENARIO, process=q.id,
+                                         purpose="the product, after a request that may have disturbed it")
+                            for q, url in urls)))
+            return result
 
         # -- requests on the resource --------------------------------------------------------------------
         @initialize(target=processes)
@@ -475,7 +518,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
                                         body=session.cfg.body, headers=session.post_headers()))
                 new = session.adopt(step, SCENARIO)
             else:
-                new = run(session.start(SCENARIO))
+                new = self._disturbing(lambda: run(session.start(SCENARIO)))
             if new is None:
                 return NOTHING
             self._look(new, "first GET right after the acceptance")
@@ -492,7 +535,8 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             watched = p is not None and state == BUSY and p.monitor is not None and p.id not in session.lost
             if watched:
                 self._look(p, "look at the process before a malformed POST")
-            step = run(session.malformed(SCENARIO))
+            step = (run(session.malformed(SCENARIO)) if single
+                    else self._disturbing(lambda: run(session.malformed(SCENARIO))))
             if step.ex.status is not None and 200 <= step.ex.status < 300:
                 session.adopt(step, SCENARIO)  # it started something after all
                 step.kind = Kind.MALFORMED
@@ -513,7 +557,8 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             state = self._on_resource(BURST, "burst")
             # single: a race only on a resource known idle (not after a cancel: the process may still hold it)
             expect = (Expect.RACE if state == IDLE else Expect.ANY) if single else Expect.ACCEPT
-            steps = run(session.burst(SCENARIO, expect))
+            steps = (run(session.burst(SCENARIO, expect)) if single
+                     else self._disturbing(lambda: run(session.burst(SCENARIO, expect))))
             started = []
             for step in steps:
                 if step.ex.status is not None and 200 <= step.ex.status < 300:
@@ -566,7 +611,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             if url is None and state in IN_FLIGHT and kind == GET_PRODUCT and p.product_uri \
                     and p.id not in session.cancelled:
                 current.rule(f"get_product(process {p.id}) [{state}: before the end]")
-                run(session.early_product(p, SCENARIO))
+                self._disturbing(lambda: run(session.early_product(p, SCENARIO)), about=p)
                 note_end(p)
                 return
             if url is None:
@@ -574,10 +619,10 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
                 return
             current.rule(f"{kind.replace('-', '_')}(process {p.id}) [{state}]")
             if kind == GET_PRODUCT:
-                run(session.send(Kind.PRODUCT, "GET", url, scenario=SCENARIO, process=p.id,
-                                 purpose="fetch the product (state machine)"))
+                self._disturbing(lambda: run(session.send(Kind.PRODUCT, "GET", url, scenario=SCENARIO, process=p.id,
+                                                          purpose="fetch the product (state machine)")), about=p)
             else:
-                bracket(session.head_pair(url, SCENARIO, p.id, kind=Kind.PRODUCT))
+                self._disturbing(lambda: bracket(session.head_pair(url, SCENARIO, p.id, kind=Kind.PRODUCT)), about=p)
 
         @rule(p=processes)
         @recorded
@@ -622,6 +667,9 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
                 if view.readable and view.state is State.TERMINATED:
                     session.last_view[p.id] = view
                     note_end(p)
+                if usable(p):  # the other safe method in the new state too
+                    run(session.send(Kind.CANCEL, "HEAD", p.monitor, scenario=SCENARIO, process=p.id, role="after-head",
+                                     purpose="HEAD of the monitor of the process just cancelled"))
             else:
                 self._look(p, "look again after the repeated cancel: never a restart")
 
@@ -671,7 +719,9 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             return [q for q in log.processes.values() if q.scenario == SCENARIO and usable(q) and fresh(q)]
 
         def _ended(self) -> list[ProcessRecord]:
-            return [q for q in log.processes.values() if q.scenario == SCENARIO and usable(q)
+            """Ended processes a request can be about: the machine's, and once the scenarios are over the run's
+            others too (the oldest first: ended longest ago)."""
+            return [q for q in log.processes.values() if (q.scenario == SCENARIO or not clock["beside"]) and usable(q)
                     and q.id not in session.cancelled and observed(q) in ENDED]
 
         def _new(self) -> ProcessRecord | None:
