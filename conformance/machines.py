@@ -79,7 +79,8 @@ MAX_WAIT = 5.0
 #: a terminated process is "just" terminated within this share of the duration seen after its end was first seen
 JUST = 0.5
 #: after a request that may change the target, the machine looks again at this many of the processes it may have
-#: disturbed (the most recent ones last seen in flight; and as many ended ones whose product was read before)
+#: disturbed (the most recent ones last seen in flight; and the products of as many of the most recently accepted
+#: ones that have ended)
 AFTERMATH = 3
 #: malformed POSTs per example at most (each is cheap, but a target that accepts them starts processes)
 MAX_MALFORMED = 3
@@ -114,6 +115,7 @@ LIVE_CHECKS = (
     "single/same-monitor", "single/reaccept", "single/race-one-winner", "multi/accept-all",
     "multi/distinct-monitors", "multi/independent", "errors/malformed-body", "idempotence/delete",
 )
+
 
 async def _together(*coros: Coroutine) -> list:
     """Requests sent at once (created where the machine runs, awaited on the session's loop)."""
