@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .model import ending_of
 from .observations import Log
 
 POST, MALFORMED, BURST = "post", "malformed-post", "burst"
@@ -38,17 +39,20 @@ def possible_pairs(log: Log, cancel: bool = True) -> list[tuple[str, str]]:
     """The (request kind, state) pairs the machine can reach against this profile: product requests
     before the end only where the product's URI is known early (and then only GET), after it only where
     the product is not inline in the monitor (an inline one is read with the monitor); the cancel only where
-    the profile has one (and ``cancel``: the machine cancels)."""
+    the profile has one (and ``cancel``: the machine cancels); the ready state only where the profile has a word
+    for it."""
     profile = log.profile
     cancel = cancel and profile.cancel is not None
     early = bool(profile.product_early or profile.accept_product)
     freed = log.pattern == "single" and cancel
+    # a dialect without a word for "ready" (Google's done: false) shows every process in flight as running
+    ready = READY in {ending_of(word)[0].value for word in profile.states.values()}
     pairs = [(k, s) for k in RESOURCE_KINDS for s in RESOURCE_STATES if s != FREED or freed]
     for kind in PROCESS_KINDS:
         if kind == CANCEL and not cancel:
             continue
         for state in PROCESS_STATES:
-            if state == BESIDE and log.pattern != "multi":
+            if state == BESIDE and log.pattern != "multi" or state == READY and not ready:
                 continue
             if kind in (GET_PRODUCT, HEAD_PRODUCT):
                 if state in IN_FLIGHT and (kind == HEAD_PRODUCT or not early):

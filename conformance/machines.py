@@ -537,7 +537,8 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             watched = p is not None and state == BUSY and p.monitor is not None and p.id not in session.lost
             if watched:
                 self._look(p, "look at the process before a malformed POST")
-            step = (run(session.malformed(SCENARIO)) if single
+            # (the single pattern's process in flight has looks of its own, below)
+            step = (run(session.malformed(SCENARIO)) if watched
                     else self._disturbing(lambda: run(session.malformed(SCENARIO))))
             if step.ex.status is not None and 200 <= step.ex.status < 300:
                 session.adopt(step, SCENARIO)  # it started something after all

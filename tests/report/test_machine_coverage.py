@@ -29,6 +29,7 @@ def test_possible_pairs_follow_the_profile():
     assert not any(k == "cancel" for k, _s in azure)  # Azure LROs have no cancel
     google = possible_pairs(Log(PROFILES["google"], "single"))
     assert not any(k.endswith("product") for k, _s in google)  # inline results only
+    assert not any(s == "ready" for _k, s in google)  # done: false is all Google says in flight
     assert {s for _k, s in seed} | {s for _k, s in single} == {*RESOURCE_STATES, *PROCESS_STATES}
 
 
