@@ -722,9 +722,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             return [q for q in log.processes.values() if q.scenario == SCENARIO and usable(q) and fresh(q)]
 
         def _ended(self) -> list[ProcessRecord]:
-            """Ended processes a request can be about: the machine's, and once the scenarios are over the run's
-            others too (the oldest first: ended longest ago)."""
-            return [q for q in log.processes.values() if (q.scenario == SCENARIO or not clock["beside"]) and usable(q)
+            return [q for q in log.processes.values() if q.scenario == SCENARIO and usable(q)
                     and q.id not in session.cancelled and observed(q) in ENDED]
 
         def _new(self) -> ProcessRecord | None:
@@ -781,6 +779,8 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
                 if resource() == IDLE:
                     self._new()
                 return None
+            if state == BESIDE and self._theirs(state):
+                return self._theirs(state)[0]
             if state == BESIDE:  # a process long ended, and a new one started beside it right now
                 p = self._drive(LONG_ENDED, at, kind)
                 if p is not None:
@@ -789,7 +789,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             order = PROCESS_STATES.index
             again = self._fetched() if kind in (GET_PRODUCT, HEAD_PRODUCT) else []
             alike = (LONG_ENDED, BESIDE) if state == LONG_ENDED else (state,)
-            for q in [*again, *self._in_flight(), *self._ended()]:
+            for q in [*again, *self._theirs(state), *self._in_flight(), *self._ended()]:
                 if observed(q) in alike and state in IN_FLIGHT and stale(q):
                     self._look(q, "look at the process before the request")  # is it still there?
                 if observed(q) in alike:
@@ -812,6 +812,14 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             if state == LONG_ENDED and observed(p) == JUST_ENDED:
                 pause(min(MAX_WAIT, (JUST + 0.1) * d))
             return self._alone(p) if state == LONG_ENDED else p
+
+        def _theirs(self, state: str) -> list[ProcessRecord]:
+            """Once the scenarios are over: their processes seen long ended (``state``, exactly), the oldest first
+            (ended longest ago: a look now is long after the end)."""
+            if state not in (LONG_ENDED, BESIDE) or clock["beside"]:
+                return []
+            return [q for q in log.processes.values() if q.scenario != SCENARIO and usable(q)
+                    and q.id not in session.cancelled and observed(q) == state]
 
         def _alone(self, p: ProcessRecord) -> ProcessRecord:
             """Multi pattern: ``p`` long terminated with nothing else of the suite in flight (the others followed
