@@ -82,6 +82,8 @@ JUST = 0.5
 #: disturbed (the most recent ones last seen in flight; and the products of as many of the most recently accepted
 #: ones that have ended)
 AFTERMATH = 3
+#: the kinds of request that only look (the scenarios' processes may be looked at, never changed)
+LOOKS = (GET_MONITOR, HEAD_MONITOR, GET_PRODUCT, HEAD_PRODUCT)
 #: malformed POSTs per example at most (each is cheap, but a target that accepts them starts processes)
 MAX_MALFORMED = 3
 #: copies of the coverage-directed rule: about half the rules Hypothesis draws from are coverage-directed
@@ -779,8 +781,8 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
                 if resource() == IDLE:
                     self._new()
                 return None
-            if state == BESIDE and self._theirs(state):
-                return self._theirs(state)[0]
+            if state == BESIDE and self._theirs(state, kind):
+                return self._theirs(state, kind)[0]
             if state == BESIDE:  # a process long ended, and a new one started beside it right now
                 p = self._drive(LONG_ENDED, at, kind)
                 if p is not None:
@@ -789,7 +791,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             order = PROCESS_STATES.index
             again = self._fetched() if kind in (GET_PRODUCT, HEAD_PRODUCT) else []
             alike = (LONG_ENDED, BESIDE) if state == LONG_ENDED else (state,)
-            for q in [*again, *self._theirs(state), *self._in_flight(), *self._ended()]:
+            for q in [*again, *self._theirs(state, kind), *self._in_flight(), *self._ended()]:
                 if observed(q) in alike and state in IN_FLIGHT and stale(q):
                     self._look(q, "look at the process before the request")  # is it still there?
                 if observed(q) in alike:
@@ -813,10 +815,11 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
                 pause(min(MAX_WAIT, (JUST + 0.1) * d))
             return self._alone(p) if state == LONG_ENDED else p
 
-        def _theirs(self, state: str) -> list[ProcessRecord]:
+        def _theirs(self, state: str, kind: str) -> list[ProcessRecord]:
             """Once the scenarios are over: their processes seen long ended (``state``, exactly), the oldest first
-            (ended longest ago: a look now is long after the end)."""
-            if state not in (LONG_ENDED, BESIDE) or clock["beside"]:
+            (ended longest ago: a look now is long after the end), for a look of ``kind`` only (a GET or HEAD: a
+            cancel would change a process whose role, and so what its checks read, is the scenario's)."""
+            if state not in (LONG_ENDED, BESIDE) or clock["beside"] or kind not in LOOKS:
                 return []
             return [q for q in log.processes.values() if q.scenario != SCENARIO and usable(q)
                     and q.id not in session.cancelled and observed(q) == state]
