@@ -8,9 +8,14 @@ and ``--header 'Authorization: Bearer s3cret'``.
 
 Bounds asserted for every hostile run:
 
-* time: the run itself (report ``duration_s``) ends within deadline + request timeout
-  + RUN_MARGIN (1 s); the whole suite process, interpreter and pytest start-up and
-  report writing included (it varies with machine load), within deadline + PROCESS_MARGIN (20 s);
+* time, read from the run's own clock (the report's exchange times and ``duration_s``), so
+  that machine load, which slows the suite's start-up, is not mistaken for waiting: every
+  exchange ends within the request timeout + RUN_MARGIN (1 s) of its start, and the run
+  ends within deadline + request timeout + RUN_MARGIN of its first request. The set-up
+  before that request (imports, the run's plan) grows with load: under six CPU burners it
+  took 0.6 s against 0.16 s, and a CI run measured 6.7 s in all for the silent target
+  whose two requests took 4.0 s. The whole suite process, interpreter and pytest
+  start-up and report writing included, is only held to deadline + PROCESS_MARGIN (20 s);
 * memory: the suite process's peak RSS stays under RSS_LIMIT_MB (300 MB), also
   against a streamed 200 MB monitor body and a gzip bomb that decodes to 256 MiB. The
   cap that makes this hold is the existing ``--max-body-bytes`` option (default
@@ -73,12 +78,22 @@ def test_every_hostile_target_has_an_expectation():
     assert set(EXPECTED) == set(HOSTILE)
 
 
+def since_first_request(run) -> float:
+    """The run's time from its first request to its end, by its own clock (set-up, slowed by load, left out)."""
+    return run.report["duration_s"] - min(ex["started"] for ex in run.report["exchanges"])
+
+
 def _check_common(run, expect: Expect, origin: str) -> None:
     why = run.explain()
     assert run.report is not None, why
     assert run.returncode == 1, why
-    # time
-    assert run.report["duration_s"] <= DEADLINE + REQUEST_TIMEOUT + RUN_MARGIN, why
+    # time: no exchange outlives the request timeout, the run stops a deadline and one request after it began asking
+    exchanges = run.report["exchanges"]
+    assert exchanges, why
+    for ex in exchanges:
+        if ex["ended"] is not None:
+            assert ex["ended"] - ex["started"] <= REQUEST_TIMEOUT + RUN_MARGIN, f"exchange {ex['seq']}: {why}"
+    assert since_first_request(run) <= DEADLINE + REQUEST_TIMEOUT + RUN_MARGIN, why
     assert run.seconds <= DEADLINE + PROCESS_MARGIN, why
     # memory
     assert run.peak_rss_mb < RSS_LIMIT_MB, why
@@ -135,7 +150,7 @@ def test_multi_pattern_machine_beside_silent_monitors_stops_with_the_scenarios(t
     machine_posts = [ex for ex in run.report["exchanges"]
                      if ex["method"] == "POST" and ex["purpose"] == f"start a process ({SCENARIO})"]
     assert len(machine_posts) == PRE_POSTED, why
-    assert run.report["duration_s"] <= deadline + REQUEST_TIMEOUT + RUN_MARGIN, why
+    assert since_first_request(run) <= deadline + REQUEST_TIMEOUT + RUN_MARGIN, why
 
 
 def _check_markup(run) -> None:
@@ -181,7 +196,7 @@ def test_unreachable_target_stops_at_once(pattern, extra, tmp_path):
     started = time.monotonic()
     run = run_suite(f"http://127.0.0.1:{closed_port()}/resource", tmp_path, extra, pattern=pattern)
     assert run.returncode == 1, run.explain()
-    assert run.report["duration_s"] < 1.0, run.explain()
+    assert since_first_request(run) < 1.0, run.explain()
     assert run.report["verdict"] == "error"
     assert "the target never answered over HTTP" in run.report["fatal"], run.report["fatal"]
     assert "the run stopped early" in run.report["fatal"]
