@@ -19,7 +19,6 @@ from typing import Awaitable, Callable
 from .model import State
 from .observations import Expect, Kind, ProcessRecord, Step
 from .overlap import dense_pace
-from .profiles import MonitorView
 from .request_body import variant
 from .requirements.idempotence import BYSTANDER, CANCELLED  # the process roles the checks read: theirs
 from .session import Session, new_key
@@ -64,20 +63,11 @@ def _bounded(s: Session, give_up: float) -> float:
     return give_up if end is None else min(give_up, end)
 
 
-def _view(s: Session, step: Step) -> MonitorView | None:
-    """The monitor's state in a probe's look, read as a poll reads it: a 2xx, or a 303 See Other handing over
-    the product (the process ended); else None."""
-    if step.ex.status is None:
-        return None
-    view = s.log.monitor_view(step)
-    return view if view.readable else None
-
-
 async def _advance(s: Session, kind: Kind, p: ProcessRecord, scenario: str, purpose: str) -> None:
     """Until ``p`` is running with some progress, or ended: a repeat sent then can show a restart as a
     step back."""
     def advanced(step: Step) -> bool:
-        view = _view(s, step)
+        view = s.log.readable_view(step)
         return view is None or view.state is State.TERMINATED or (
             view.state is State.RUNNING and (view.progress is None or view.progress > 0))
 
@@ -86,7 +76,7 @@ async def _advance(s: Session, kind: Kind, p: ProcessRecord, scenario: str, purp
 
 
 def _ended_or_gone(s: Session, step: Step) -> bool:
-    view = _view(s, step)
+    view = s.log.readable_view(step)
     return step.ex.status in s.log.profile.unknown_statuses or (view is not None and view.state is State.TERMINATED)
 
 
@@ -156,7 +146,7 @@ async def _cancel_probe_rest(s: Session, p: ProcessRecord, bystander: ProcessRec
         # start instead of waiting for its end (a cancel that takes another process with it would take one
         # the suite follows); single: once a new POST is taken right after a cancel (_post_after_cancel)
         look = await _look(s, Kind.CANCEL, bystander, scenario, BYSTANDER, "the other process, right after the cancel")
-        view = _view(s, look)
+        view = s.log.readable_view(look)
         s.cancel_frees = view is not None and view.state is not State.TERMINATED
     await _cancel(s, p, scenario, "repeat")
     await _watch(s, p, scenario, "after", "look at the process after the cancel")
@@ -266,7 +256,7 @@ async def key_probe(s: Session, burst_after: Awaitable | None = None, posted: as
         started += [q for q in [_adopt_new(s, late, known, scenario)] if q is not None]
         after = await _look(s, Kind.KEYED, p, scenario, "look", "look at the process after the late replay: "
                             "still ended")
-        if _2xx(late) and (view := _view(s, after)) is not None and view.state is not State.TERMINATED:
+        if _2xx(late) and (view := s.log.readable_view(after)) is not None and view.state is not State.TERMINATED:
             # the same monitor shows a process in flight again: the replay started one; follow it
             started += [q for q in [s.adopt(late, scenario)] if q is not None]
     if s.log.pattern == "single":
@@ -356,9 +346,9 @@ async def _ended(s: Session, p: ProcessRecord, scenario: str) -> None:
                               lambda st: _ended_or_gone(s, st), s.now() + s.cfg.deadline)
             return
     step = await _look_until(s, Kind.KEYED, p, scenario, "look", "look at the process until it ended",
-                             lambda st: (v := _view(s, st)) is not None and v.state is State.TERMINATED,
+                             lambda st: (v := s.log.readable_view(st)) is not None and v.state is State.TERMINATED,
                              p.accepted_at + s.cfg.deadline)
-    view = _view(s, step)
+    view = s.log.readable_view(step)
     if view is not None and view.state is State.TERMINATED:
         s.last_view[p.id] = view
 

@@ -781,8 +781,8 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
                 if resource() == IDLE:
                     self._new()
                 return None
-            if state == BESIDE and self._theirs(state, kind):
-                return self._theirs(state, kind)[0]
+            if state == BESIDE and (theirs := self._theirs(state, kind)):
+                return theirs[0]
             if state == BESIDE:  # a process long ended, and a new one started beside it right now
                 p = self._drive(LONG_ENDED, at, kind)
                 if p is not None:

@@ -137,6 +137,12 @@ class Log:
             view = self._monitor_cache[step.seq] = read_monitor(self.profile, step.ex)
         return view
 
+    def readable_view(self, step: Step) -> MonitorView | None:
+        """What a look at a monitor shows, read as a poll reads it, where it shows something (a 2xx, or a 303 See
+        Other handing over the product: the process ended); else None."""
+        view = self.monitor_view(step)
+        return view if view.readable else None
+
     def of(self, *kinds: Kind) -> Iterator[Step]:
         return (s for s in self.steps if s.kind in kinds)
 

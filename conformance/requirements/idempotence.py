@@ -12,7 +12,6 @@ from __future__ import annotations
 from ..model import Ending, State, in_flight, may_follow
 from ..observations import Expect, Kind, Log, Step, intrinsic_kinds, regressions
 from ..outcomes import Level, Outcome
-from ..profiles import MonitorView
 from . import MULTI, Finding, codes, info, ok, requirement, unseen, violated
 
 #: the probes that feed these checks are in conformance/capabilities.py (role names below are theirs)
@@ -21,12 +20,6 @@ CANCELLED, BYSTANDER = "cancelled", "bystander"
 
 def _2xx(s) -> bool:
     return s.ex.status is not None and 200 <= s.ex.status < 300
-
-
-def _read(log: Log, s: Step) -> MonitorView | None:
-    """What a look at a monitor shows, where it shows something (a 2xx, or a 303 See Other: ended)."""
-    view = log.monitor_view(s)
-    return view if view.readable else None
 
 
 def post_profile_summary(log: Log) -> dict[str, dict[str, str]]:
@@ -97,11 +90,11 @@ def _went_back(log: Log, looks: list[Step]) -> tuple[Step, Step, str] | None:
     sign of a restart: monitor/transitions and progress-monotonic judge it."""
     own = intrinsic_kinds(log)
     for a, b in zip(looks, looks[1:]):  # gone after the suite cancelled it, then in flight again
-        view = _read(log, b)
+        view = log.readable_view(b)
         if (a.ex.status in log.profile.unknown_statuses and view is not None and view.state is not None
                 and in_flight(view.state) and _cancelled_before(log, a)):
             return a, b, f"gone after a cancel, then {view.state.value}"
-    views = [(s, v) for s in looks if (v := _read(log, s)) is not None and v.state is not None]
+    views = [(s, v) for s in looks if (v := log.readable_view(s)) is not None and v.state is not None]
     for (a, va), (b, vb) in zip(views, views[1:]):
         if not may_follow(va.state, vb.state) and "state" not in own:
             return a, b, f"{va.state.value} then {vb.state.value}"
@@ -187,7 +180,7 @@ def _after_cancel(log: Log, pid: int) -> list[tuple[str, str, Step, list[int]]]:
     says_cancelled = Ending.CANCELLED in log.profile.expressible_endings
     for a in afters:
         gone = a.ex.status in log.profile.unknown_statuses or _like_unknown(log, a)
-        view = _read(log, a)
+        view = log.readable_view(a)
         ended = view is not None and view.state is State.TERMINATED
         if settled is not None and not gone and not ended:
             out.append(("a cancelled process came back after it was gone or ended", "it stays gone or ended", a,
@@ -208,7 +201,7 @@ def _like_unknown(log: Log, step: Step) -> bool:
     """The look answered as this target answers a monitor it never handed out (same status, same state):
     the process is gone, and what gone monitors answer is monitor/unknown-404's to judge."""
     def seen_as(s: Step) -> tuple:
-        view = _read(log, s)
+        view = log.readable_view(s)
         return s.ex.status, view.state if view is not None else None
 
     return any(seen_as(u) == seen_as(step) for u in log.of(Kind.UNKNOWN) if u.ex.status is not None)
@@ -296,7 +289,7 @@ def _replayed(log: Log, original: Step, replay: Step) -> bool:
     if log.pattern == "multi":
         return True
     before = _between(log.roles(Kind.KEYED, "look"), replay)[:1]
-    view = _read(log, before[0]) if before else None
+    view = log.readable_view(before[0]) if before else None
     return view is not None and in_flight(view.state)
 
 
