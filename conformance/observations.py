@@ -242,6 +242,15 @@ class Log:
                 if s.seq not in skip and s.ex.ended > a.ex.started and s.ex.started < b.ex.ended]
 
 
+    def own_requests_between(self, pid: int, a: Step, b: Step) -> list[Step]:
+        """Requests about process ``pid`` other than GETs and those that may start a process (a HEAD of its
+        monitor, a method probe, a cancel), that the server may have handled after it produced observation ``a``
+        and before ``b``."""
+        return [s for s in self.steps
+                if s.process == pid and s.ex.method != "GET" and not _may_start(s)
+                and s.ex.ended > a.ex.started and s.ex.started < b.ex.ended]
+
+
 def _may_start(s: Step) -> bool:
     """Whether ``s`` may have started a process: a POST on the resource (valid or not), or a POST or PUT of
     STARTING_KINDS that was taken (or not answered)."""
@@ -260,7 +269,7 @@ class Regression:
     after: Step
     what: str  # "state" or "progress"
     detail: str
-    straddled: tuple[Step, ...]  # other POSTs that fell between them
+    straddled: tuple[Step, ...]  # other POSTs that fell between them (none where a request about it did too)
 
 
 def regressions(log: Log, pid: int) -> list[Regression]:
@@ -284,7 +293,10 @@ def regressions(log: Log, pid: int) -> list[Regression]:
                 if vb.progress < va.progress - 1e-9:
                     what, detail = "progress", f"progress {va.progress:g} then {vb.progress:g}"
             if what:
-                found.append(Regression(pid, a, b, what, detail, tuple(log.other_posts_between(pid, a, b))))
+                # a request about this very process between the two looks (a HEAD of its monitor, say) may as well
+                # be the cause as another POST: then the step back is not put down to the others
+                others = () if log.own_requests_between(pid, a, b) else tuple(log.other_posts_between(pid, a, b))
+                found.append(Regression(pid, a, b, what, detail, others))
             break  # compare each observation with the next ordered one only
     return found
 

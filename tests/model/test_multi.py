@@ -115,6 +115,21 @@ def progress_goes_back_on_its_own_too():
     return b.log
 
 
+@example("multi/independent", PASS)
+@example("monitor/progress-monotonic", FAIL)
+def progress_reset_across_another_acceptance_and_a_head_of_its_own():
+    """Between the two looks came both another acceptance and a HEAD of this process's monitor: the HEAD may
+    as well be the cause, so the step back is the process's own (a self-proof run under load had a scenario's
+    HEAD, past mid-way, reset the progress right beside another acceptance, and multi/independent took it)."""
+    b = LogBuilder("multi")
+    a = b.accept(A)
+    b.poll(a, "running", 0.5)
+    b.head(A, process=a)
+    b.accept(B)
+    b.poll(a, "running", 0.1)
+    return b.log
+
+
 def test_intrinsic_regression_in_another_process_excuses_this_one():
     # Backwards-on-its-own is a property of the target, whichever process shows it.
     b, a = overlapping({"state": "ready"})
