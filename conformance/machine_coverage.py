@@ -35,15 +35,30 @@ IN_FLIGHT = (READY, EARLY, LATE)
 RESOURCE_STATES = (IDLE, BUSY, FREED)
 
 
+def resource_product_uri(log: Log) -> str | None:
+    """Single pattern: the one URI the resource keeps its products at, where two processes or more were seen
+    linking their products there (the seed's single pattern: ``/product``), so known before the next process
+    ends; else None (the multi pattern, or a product URI per process)."""
+    if log.pattern != "single":
+        return None
+    links: dict[str, set[int]] = {}
+    for pid in log.processes:
+        for link in {v.product for _s, v in log.states(pid) if v.product is not None}:
+            links.setdefault(link, set()).add(pid)
+    shared = [link for link, pids in links.items() if len(pids) > 1]
+    return shared[-1] if shared else None
+
+
 def possible_pairs(log: Log, cancel: bool = True) -> list[tuple[str, str]]:
     """The (request kind, state) pairs the machine can reach against this profile: product requests
-    before the end only where the product's URI is known early (and then only GET), after it only where
-    the product is not inline in the monitor (an inline one is read with the monitor); the cancel only where
-    the profile has one (and ``cancel``: the machine cancels); the ready state only where the profile has a word
-    for it."""
+    before the end only where the product's URI is known early (and then only GET: from the acceptance or
+    the profile's template, or in the single pattern the URI the resource's last product had), after it only
+    where the product is not inline in the monitor (an inline one is read with the monitor); the cancel only
+    where the profile has one (and ``cancel``: the machine cancels); the ready state only where the profile has
+    a word for it."""
     profile = log.profile
     cancel = cancel and profile.cancel is not None
-    early = bool(profile.product_early or profile.accept_product)
+    early = bool(profile.product_early or profile.accept_product or resource_product_uri(log))
     freed = log.pattern == "single" and cancel
     # a dialect without a word for "ready" (Google's done: false) shows every process in flight as running
     ready = READY in {ending_of(word)[0].value for word in profile.states.values()}

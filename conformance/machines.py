@@ -59,6 +59,7 @@ from .session import Session
 from .machine_coverage import (
     BESIDE, BURST, BUSY, CANCEL, EARLY, ENDED, FREED, GET_MONITOR, GET_PRODUCT, HEAD_MONITOR, HEAD_PRODUCT, IDLE, IN_FLIGHT, JUST_ENDED,
     LATE, LONG_ENDED, MALFORMED, POST, PROCESS_STATES, READY, RESOURCE_KINDS, Coverage, end_estimate, possible_pairs,
+    resource_product_uri,
 )
 from .machine_shrink import Action, Ref, ddmin
 
@@ -69,6 +70,9 @@ WAIT_FRACTIONS = (0.0, 0.15, 0.4, 0.7, 1.3)
 #: where in the second half of its duration a coverage-directed step catches a running process (shares of the
 #: duration seen, from its acceptance)
 LATE_AT = (0.65, 0.55, 0.8)
+#: a process last seen in flight this close to its end (progress, or share of the duration seen) is not taken for
+#: a request meant to land in flight: by the time it arrives the process has most likely ended
+NEAR_END = 0.95
 #: a drawn wait takes at most this share of the machine's own time (its clock's span): one long wait drawn in a
 #: short tail (multi pattern, D = 2 s: 1.3 x 2 s of a 2.5 s tail) would leave nothing to explore with
 WAIT_SHARE = 0.1
@@ -256,6 +260,15 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
         if view.progress is not None:
             return view.progress >= 0.5
         return session.now() - p.accepted_at >= 0.5 * duration()
+
+    def near_end(q: ProcessRecord) -> bool:
+        """``q`` was last seen in flight so close to its end that a request sent now most likely lands after it."""
+        view = session.last_view.get(q.id)
+        if view is None or not in_flight(view.state) or view.state is State.READY:
+            return False
+        if view.progress is not None:
+            return view.progress >= NEAR_END
+        return q.accepted_at is not None and session.now() - q.accepted_at >= NEAR_END * duration()
 
     def note_end(p: ProcessRecord) -> None:
         view = session.last_view.get(p.id)
@@ -547,6 +560,12 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
                 step.kind = Kind.MALFORMED
             elif watched:
                 self._look(p, "look at the process after a malformed POST")
+                if single and resource() == BUSY and p.id not in session.cancelled and usable(p) and time_left():
+                    # the resource is still taken: a valid POST must still be refused (409), as before the
+                    # malformed one (a refused request must not have freed what the process holds); an
+                    # acceptance is confirmed by the same two requests on the process that took its place
+                    self._on_resource(POST, "post_valid")
+                    run(session.post_in_flight(p, SCENARIO, prelude=lambda: session.malformed(SCENARIO)))
                 if single and p.id not in session.cancelled and usable(p):
                     # and the resource once the process has ended: free again for a valid POST (a refused
                     # malformed POST must leave nothing behind that outlives the process it came beside)
@@ -613,11 +632,16 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             state = self._kind_state(kind, p)
             # a cancelled process has no product (and in the single pattern its URI may name another's by now)
             url = session.product_url(p) if p.id not in session.cancelled else None
-            if url is None and state in IN_FLIGHT and kind == GET_PRODUCT and p.product_uri \
+            early = p.product_uri or resource_product_uri(log)
+            if url is None and state in IN_FLIGHT and kind == GET_PRODUCT and early \
                     and p.id not in session.cancelled:
                 current.rule(f"get_product(process {p.id}) [{state}: before the end]")
-                self._disturbing(lambda: run(session.early_product(p, SCENARIO)), about=p)
+                self._disturbing(lambda: run(session.early_product(p, SCENARIO, early)), about=p)
                 note_end(p)
+                if early != p.product_uri and p.id not in session.cancelled and usable(p):
+                    # the URI the last product had (single pattern), where this process's product will be: read
+                    # once it exists (note_end), an early request must not have spoilt it
+                    self._until(p, lambda v: v.state is State.TERMINATED)
                 return
             if url is None:
                 coverage.withdraw(kind, state)  # nothing to request: not exercised after all
@@ -794,7 +818,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             for q in [*again, *self._theirs(state, kind), *self._in_flight(), *self._ended()]:
                 if observed(q) in alike and state in IN_FLIGHT and stale(q):
                     self._look(q, "look at the process before the request")  # is it still there?
-                if observed(q) in alike:
+                if observed(q) in alike and not (state in IN_FLIGHT and near_end(q)):
                     return self._alone(q) if state == LONG_ENDED else q
             before = [q for q in self._in_flight() if order(observed(q)) < order(state)]
             p = before[0] if before else self._new()
@@ -836,6 +860,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             """The (kind, state) pair a coverage-directed step goes for: one exercised least often so far (none
             yet, then round after round), among those the target is closest to (``pick`` chooses among them)."""
             possible = [pair for pair in possible_pairs(log, cancelling) if not held(pair[0])]
+            borrowed = not (profile.product_early or profile.accept_product)  # early product URIs: the last one's
             todo = coverage.next_pairs(possible)
             tiers = {pair: self._tier(*pair) for pair in todo}
 
@@ -844,9 +869,12 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
                 # busy resource) before those it stays in, and a cancel last (it ends the process it is sent to);
                 # in the single pattern a valid POST or burst on the idle resource after the rest: it starts a
                 # process, and the ended one's states (its monitor may be the new one's) are then out of reach
-                # until another process has run to its end
+                # until another process has run to its end; a product request before the end at the URI the last
+                # product had ranks with the cancel: it keeps the machine on its process until the end, to read the
+                # product it may have spoilt
                 kind, state = pair
-                return (tiers[pair], kind == CANCEL, state not in IN_FLIGHT and state != BUSY,
+                costly = kind == CANCEL or kind == GET_PRODUCT and state in IN_FLIGHT and borrowed
+                return (tiers[pair], costly, state not in IN_FLIGHT and state != BUSY,
                         single and kind in (POST, BURST) and state in (IDLE, FREED))
 
             best = min(rank(pair) for pair in todo)

@@ -71,14 +71,18 @@ class Probes:
         if head:
             await self.head_pair(url, scenario, p.id, kind=Kind.PRODUCT)
 
-    async def early_product(self, p: ProcessRecord, scenario: str) -> None:
+    async def early_product(self, p: ProcessRecord, scenario: str, uri: str | None = None) -> None:
         """GET the product's URI while the process is in flight (product/not-before-end), then look at
-        the process again, so the check knows it was in flight on both sides of the GET."""
+        the process again, so the check knows it was in flight on both sides of the GET. ``uri``: one named
+        by an earlier process (the single pattern's shared product URI), not ``p``'s own; what it serves now
+        is that process's product, which no check judges here."""
         view = self.last_view.get(p.id)
-        if p.product_uri is None or p.id in self.lost or view is None or not in_flight(view.state):
+        uri = uri or p.product_uri
+        if uri is None or p.id in self.lost or view is None or not in_flight(view.state):
             return
-        await self.send(Kind.EARLY, "GET", p.product_uri, scenario=scenario, process=p.id,
-                        purpose="GET the product's URI before the process ended: expect it not ready")
+        purpose = ("GET the product's URI before the process ended: expect it not ready" if uri == p.product_uri
+                   else "GET the URI of the resource's last product while the next process is in flight")
+        await self.send(Kind.EARLY, "GET", uri, scenario=scenario, process=p.id, purpose=purpose)
         await self.poll(p, scenario, "look at the process after the early product GET")
 
     async def malformed(self, scenario: str) -> Step:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Awaitable, Callable
 
 from .driver import Driver
 from .observations import Expect, Kind, Log, ProcessRecord, Step
@@ -229,14 +229,16 @@ class Session(Probes):
                 return None
             await self.sleep(min(backoff.next(retry_after_seconds(step.ex.header("retry-after"))), give_up - self.now()))
 
-    async def post_in_flight(self, p: ProcessRecord, scenario: str, *, confirming: bool = False) -> Step:
+    async def post_in_flight(self, p: ProcessRecord, scenario: str, *, confirming: bool = False,
+                             prelude: Callable[[], Awaitable[Any]] | None = None) -> Step:
         """Single pattern: POST while ``p`` was last seen unfinished, then look at ``p`` again.
 
         The POST is tagged CONFLICT (sent in flight) when the process was still in flight after it: a
         refusal, or an acceptance after which the same process visibly went on. An acceptance after
         which a new process stands in its place counts only when the look just before showed ``p`` far
         from its end (:meth:`far_from_end`) and a repeat of the probe on the new process agrees
-        (``confirming``); otherwise ANY.
+        (``confirming``); otherwise ANY. ``prelude``: what the caller sent just before this POST (such as a
+        malformed POST), sent again before the repeat, so that the repeat reproduces the same sequence.
         """
         # a fresh look right before the POST, so "the process went on" below compares like with like
         look, _view = await self.poll(p, scenario, "look at the process right before a POST in flight")
@@ -273,8 +275,15 @@ class Session(Probes):
                     if confirming:
                         step.expect = Expect.CONFLICT
                     elif new is not None:
-                        view = await self.follow(new, scenario, until=lambda v: v.state is State.RUNNING)
+                        # looked at at the old process's pace (a twentieth of its duration, as its progress
+                        # tells it), not at Retry-After's: a ready state shorter than that is otherwise missed
+                        pace = (None if not before.progress else
+                                max(0.01, (look.ex.started - p.accepted_at) / before.progress / 20))
+                        view = await self.follow(new, scenario, until=lambda v: v.state is State.RUNNING,
+                                                 interval=pace)
                         if view is not None and in_flight(view.state):
+                            if prelude is not None:
+                                await prelude()
                             again = await self.post_in_flight(new, scenario, confirming=True)
                             # agreed only if the repeat, too, was accepted in flight (a refusal now says
                             # the first may have been a process ending in the gap)

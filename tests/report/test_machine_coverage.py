@@ -33,6 +33,21 @@ def test_possible_pairs_follow_the_profile():
     assert {s for _k, s in seed} | {s for _k, s in single} == {*RESOURCE_STATES, *PROCESS_STATES}
 
 
+def test_single_pattern_product_uri_known_early_once_two_processes_shared_it():
+    from tests.model.build import LogBuilder
+
+    def early_get(products: list[str], pattern: str = "single") -> bool:
+        b = LogBuilder(pattern)
+        for i, product in enumerate(products):
+            b.lifecycle("/process" if pattern == "single" else f"/process/{i}", product)
+        return ("get-product", "running, first half") in possible_pairs(b.log)
+
+    assert not early_get(["/product"])  # one process: nothing says the next one's product will be there
+    assert early_get(["/product", "/product"])  # the seed's single pattern: one URI for every product
+    assert not early_get(["/product/1", "/product/2"])  # a product URI per process
+    assert not early_get(["/product", "/product"], "multi")
+
+
 def test_a_process_first_seen_over_long_after_its_end_is_not_just_terminated():
     # followed closely: it ended between its last look in flight and its first look over
     assert 0.98 <= end_estimate(1.02, [0.5, 0.98], 0.0, 1.0) <= 1.02
