@@ -860,7 +860,8 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             """The (kind, state) pair a coverage-directed step goes for: one exercised least often so far (none
             yet, then round after round), among those the target is closest to (``pick`` chooses among them)."""
             possible = [pair for pair in possible_pairs(log, cancelling) if not held(pair[0])]
-            borrowed = not (profile.product_early or profile.accept_product)  # early product URIs: the last one's
+            # where a product URI known before the end can only be the one the last product had (single pattern)
+            borrowed = not (profile.product_early or profile.accept_product)
             todo = coverage.next_pairs(possible)
             tiers = {pair: self._tier(*pair) for pair in todo}
 

@@ -241,7 +241,6 @@ class Log:
         return [s for s in self._indexed()[1]
                 if s.seq not in skip and s.ex.ended > a.ex.started and s.ex.started < b.ex.ended]
 
-
     def own_requests_between(self, pid: int, a: Step, b: Step) -> list[Step]:
         """Requests about process ``pid`` other than GETs and those that may start a process (a HEAD of its
         monitor, a method probe, a cancel), that the server may have handled after it produced observation ``a``
