@@ -58,7 +58,7 @@ def possible_pairs(log: Log, cancel: bool = True) -> list[tuple[str, str]]:
     a word for it."""
     profile = log.profile
     cancel = cancel and profile.cancel is not None
-    early = bool(profile.product_early or profile.accept_product or resource_product_uri(log))
+    early = profile.product_uri_early or resource_product_uri(log) is not None
     freed = log.pattern == "single" and cancel
     # a dialect without a word for "ready" (Google's done: false) shows every process in flight as running
     ready = READY in {ending_of(word)[0].value for word in profile.states.values()}

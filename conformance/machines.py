@@ -861,7 +861,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             yet, then round after round), among those the target is closest to (``pick`` chooses among them)."""
             possible = [pair for pair in possible_pairs(log, cancelling) if not held(pair[0])]
             # where a product URI known before the end can only be the one the last product had (single pattern)
-            borrowed = not (profile.product_early or profile.accept_product)
+            borrowed = not profile.product_uri_early
             todo = coverage.next_pairs(possible)
             tiers = {pair: self._tier(*pair) for pair in todo}
 

@@ -177,11 +177,11 @@ def document(profile: Profile, pattern: str, *, target_url: str | None = None, m
     }
 
     # -- the product (where it has a URI of its own) -------------------------------------------
-    if profile.monitor_links_product or profile.product_early or profile.accept_product:
+    if profile.monitor_links_product or profile.product_uri_early:
         product_responses: dict[str, Any] = {
             str(s): {"description": "the product", "content": {"*/*": {"schema": {}}}}
             for s in sorted(profile.product_statuses)}
-        if profile.product_early or profile.accept_product:
+        if profile.product_uri_early:
             for status in sorted(profile.not_ready_statuses):
                 product_responses[str(status)] = _error(bundle, profile, status, "not ready: the process has not "
                                                         "succeeded (yet)")

@@ -278,6 +278,12 @@ class Profile:
         return self.product_link is not None and self.product_link.inline is None
 
     @property
+    def product_uri_early(self) -> bool:
+        """Whether a process's product URI is known before its end: named by the acceptance, or derived from the
+        monitor by a template (OGC's {monitor}/results)."""
+        return bool(self.product_early or self.accept_product)
+
+    @property
     def inline_product(self) -> bool:
         return self.product_link is not None and self.product_link.inline is not None
 

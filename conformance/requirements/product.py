@@ -163,7 +163,7 @@ def distinct(log: Log) -> Finding:
     rationale="A client that fetches early must learn 'not yet', not take a half-made result for the answer.",
     source="OGC API - Processes 1.0, /req/core/job-results-exception/results-not-ready (404, result-not-ready); "
     "Azure Architecture Center, Asynchronous Request-Reply pattern (a result requested before it exists: 404)",
-    applies=lambda p: None if p.product_early or p.accept_product else
+    applies=lambda p: None if p.product_uri_early else
     "the product's URI is not known before the end in this dialect",
 )
 def not_before_end(log: Log) -> Finding:

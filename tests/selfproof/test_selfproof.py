@@ -63,8 +63,8 @@ def test_valid_variant_passes(name, tmp_path):
 def test_interleaving_mutant_is_missed_by_the_scenarios(name, tmp_path):
     """An interleaving mutant passes with --hypothesis-examples 0: no deterministic scenario finds it (the
     state machine must; test_mutant_is_caught_for_its_requirement_only runs it with the default settings). Under
-    load a scenario's request may land in the defect's window by chance (a CI run: a HEAD past mid-way, judged
-    multi/independent): one more run, and two catches fail."""
+    load a scenario's request may land in the defect's window by chance (a CI run: the scenarios' own early
+    HEAD past mid-way): one more run, and two catches fail."""
     proof = prove(name, tmp_path, machine_off=True)
     if not proof.ok:
         first = proof.explain()
