@@ -669,7 +669,8 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             """The profile's cancel: the first one watched until the process is gone or ended (so the
             suite knows it needs no waiting for), later ones as repeats."""
             cancel = profile.cancel if cancelling else None
-            if cancel is None or not usable(p) or held(CANCEL):
+            if cancel is None or not usable(p) or held(CANCEL) or p.scenario != SCENARIO:
+                # (a scenario's process is only ever looked at: its role, and so what its checks read, is theirs)
                 return
             state = self._kind_state(CANCEL, p)
             current.rule(f"cancel(process {p.id}) [{state}]")
@@ -911,7 +912,8 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
                 return NOTHING
             {GET_MONITOR: self.get_monitor, HEAD_MONITOR: self.head_monitor, GET_PRODUCT: self.get_product,
              HEAD_PRODUCT: self.head_product, CANCEL: self.cancel}[kind](p=p)
-            return p
+            # a scenario's process looked at stays out of the bundle: the machine's other rules would change it
+            return p if p.scenario == SCENARIO else NOTHING
 
         @rule()
         @recorded

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from typing import Any
 
@@ -101,5 +102,36 @@ def build_report(
     return report
 
 
+#: the keywords the report schema's exchange uses: types, keys, array lengths and a minimum. With these alone,
+#: two exchanges of one shape (``_shape``) are both valid or both not (tests/report/test_validate.py holds the
+#: schema to this list: a keyword that looks at values, such as ``pattern``, would need every exchange checked)
+EXCHANGE_KEYWORDS = frozenset({"type", "required", "properties", "items", "prefixItems", "minItems", "maxItems",
+                               "minimum", "$ref", "description"})
+
+
+def _shape(value: Any) -> Any:
+    """``value``'s JSON types, recursively (an object's keys, an array's length kept), with whether a number is
+    at least 1 (the only value the exchange schema looks at: ``seq``'s minimum)."""
+    if isinstance(value, dict):
+        return tuple(sorted((k, _shape(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return tuple(_shape(v) for v in value)
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return type(value).__name__
+    return (type(value).__name__, value >= 1)
+
+
 def validate_report(report: dict) -> list[str]:
-    return schemas.errors("report.schema.json", report)
+    """The report's schema violations. Its exchanges (hundreds in a run: most of the time a full check
+    takes, 0.34 of 0.40 s of CPU for 490 of them) are checked one per shape: the schema's exchange looks at
+    nothing else (EXCHANGE_KEYWORDS)."""
+    exchanges = report.get("exchanges")
+    if not isinstance(exchanges, list):
+        return schemas.errors("report.schema.json", report)
+    first: dict[Any, int] = {}  # shape -> index of the first exchange of that shape
+    for i, ex in enumerate(exchanges):
+        first.setdefault(_shape(ex), i)
+    kept = sorted(first.values())
+    found = schemas.errors("report.schema.json", {**report, "exchanges": [exchanges[i] for i in kept]})
+    # a violation's place named by the exchange's index in the report, not in the shortened list
+    return [re.sub(r"^exchanges/(\d+)", lambda m: f"exchanges/{kept[int(m.group(1))]}", e) for e in found]

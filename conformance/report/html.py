@@ -23,13 +23,20 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
-    """The Jinja2 environment of the report templates (autoescape on)."""
+    """The Jinja2 environment of the report templates (autoescape on). Compiled templates are kept in Jinja2's
+    per-user cache folder under the temporary directory, where it can make one: compiling them took some 0.1 s
+    of CPU in every run of the suite."""
+    try:
+        cache: jinja2.BytecodeCache | None = jinja2.FileSystemBytecodeCache()
+    except (OSError, RuntimeError):  # no usable temporary directory: compiled each run, as before
+        cache = None
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=cache,
     )
 
 
