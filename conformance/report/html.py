@@ -21,13 +21,29 @@ from .text import visible
 TEMPLATES = Path(__file__).parent / "templates"
 
 
+class _TemplateCache(jinja2.FileSystemBytecodeCache):
+    """Jinja2's bytecode cache, where a folder it cannot read or write only means compiling again."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except OSError:
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     """The Jinja2 environment of the report templates (autoescape on). Compiled templates are kept in Jinja2's
     per-user cache folder under the temporary directory, where it can make one: compiling them took some 0.1 s
     of CPU in every run of the suite."""
     try:
-        cache: jinja2.BytecodeCache | None = jinja2.FileSystemBytecodeCache()
+        cache: jinja2.BytecodeCache | None = _TemplateCache()
     except (OSError, RuntimeError):  # no usable temporary directory: compiled each run, as before
         cache = None
     return jinja2.Environment(
