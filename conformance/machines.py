@@ -268,7 +268,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
             return False
         if view.progress is not None:
             return view.progress >= NEAR_END
-        return q.accepted_at is not None and session.now() - q.accepted_at >= NEAR_END * duration()
+        return session.now() - q.accepted_at >= NEAR_END * duration()
 
     def note_end(p: ProcessRecord) -> None:
         view = session.last_view.get(p.id)

@@ -8,27 +8,24 @@ followed to its end; without that knowledge it is followed to its end, as before
 from __future__ import annotations
 
 import asyncio
-import time
 from dataclasses import replace
 
 import pytest
 
 from conformance.capabilities import leave_idle
-from conformance.driver import Driver, DriverConfig
 from conformance.model import State
-from conformance.observations import Log
 from conformance.profiles import SEED
-from conformance.session import Session, SessionConfig
+from conformance.session import Session
 from fixtures.behaviour import TEST_BASE
 from fixtures.launch import serve
+from tests.live import live_session
 
 
 def _run(duration: float, cancel_frees: bool) -> tuple[Session, bool]:
     b = replace(TEST_BASE, duration=duration, pattern="single")
     with serve(b) as server:
-        driver = Driver(DriverConfig(server.resource_url), time.monotonic())
-        s = Session(driver, Log(SEED, "single"), SessionConfig(server.resource_url, b'{"input": 42}', deadline=30,
-                                                               budget=60))
+        s = live_session(server, "single")
+        driver = s.driver
 
         async def main() -> bool:
             try:

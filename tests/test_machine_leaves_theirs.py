@@ -10,27 +10,22 @@ its end, then the machine, built on the same session, is sent a look at it and a
 from __future__ import annotations
 
 import asyncio
-import time
 from dataclasses import replace
 
-from conformance.driver import Driver, DriverConfig
 from conformance.machine_coverage import GET_MONITOR, LONG_ENDED, Coverage
-from conformance.machines import make_machine
+from conformance.machines import NOTHING, make_machine
 from conformance.model import State
-from conformance.observations import Log
 from conformance.overlap import DENSE
-from conformance.profiles import SEED
-from conformance.session import Session, SessionConfig
 from fixtures.behaviour import TEST_BASE
 from fixtures.launch import serve
+from tests.live import live_session
 
 
 def test_the_machine_never_cancels_a_scenarios_process():
     b = replace(TEST_BASE, duration=0.3, pattern="single")
     with serve(b) as server:
-        driver = Driver(DriverConfig(server.resource_url), time.monotonic())
-        s = Session(driver, Log(SEED, "single"), SessionConfig(server.resource_url, b'{"input": 42}', deadline=30,
-                                                               budget=60))
+        s = live_session(server, "single")
+        driver = s.driver
         loop = asyncio.new_event_loop()
         try:
             theirs = loop.run_until_complete(s.start("lifecycle"))
@@ -46,7 +41,7 @@ def test_the_machine_never_cancels_a_scenarios_process():
             looks = driver.exchanges[sent:]
             assert [(ex.method, ex.url) for ex in looks][-1:] == [("GET", theirs.monitor)]
             # the look is the machine's; the process stays out of its bundle
-            assert not isinstance(looked, type(theirs))
+            assert looked is NOTHING
 
             sent = len(driver.exchanges)
             machine.cancel(p=theirs)

@@ -11,20 +11,18 @@ shows no step back and the blame stays.
 from __future__ import annotations
 
 import asyncio
-import time
 from dataclasses import replace
 
 import pytest
 
-from conformance.driver import Driver, DriverConfig
 from conformance.model import State
 from conformance.observations import Log, blamed_on_others
 from conformance.outcomes import Outcome
 from conformance.overlap import watch_alone
-from conformance.profiles import SEED
-from conformance.session import Session, SessionConfig
+from conformance.session import Session
 from fixtures.behaviour import TEST_BASE
 from fixtures.launch import serve
+from tests.live import live_session
 from tests.model.build import outcome
 
 DURATION = 3.0  # long enough that the looks below land in their fraction of the duration under load
@@ -44,9 +42,8 @@ async def _straddled_step_back(s: Session, at: float) -> None:
 def _run(mutant: str, at: float) -> Log:
     b = replace(TEST_BASE, duration=DURATION, pattern="multi", mutant=mutant)
     with serve(b) as server:
-        driver = Driver(DriverConfig(server.resource_url), time.monotonic())
-        log = Log(SEED, "multi")
-        s = Session(driver, log, SessionConfig(server.resource_url, b'{"input": 42}', deadline=30, budget=60))
+        s = live_session(server, "multi")
+        driver, log = s.driver, s.log
 
         async def main() -> tuple[bool, Outcome]:
             try:

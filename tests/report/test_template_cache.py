@@ -17,7 +17,7 @@ def _environment(cache: jinja2.BytecodeCache) -> jinja2.Environment:
 def test_a_cache_folder_that_is_gone_still_renders(tmp_path):
     env = _environment(html._TemplateCache(str(tmp_path / "gone")))
     page = env.get_template("report.html.j2").render(**html.context(make_report()))
-    assert page.startswith("<!DOCTYPE html>") or "<html" in page[:200]
+    assert page == html.render_html(make_report())  # the same page as with a usable cache
 
 
 def test_a_second_environment_reads_what_the_first_compiled(tmp_path):
