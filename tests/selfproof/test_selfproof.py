@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conformance.requirements import REGISTRY
-from fixtures.behaviour import INTERLEAVING, MACHINE_ONLY, MUTANTS, RACES, VALID_VARIANTS
+from fixtures.behaviour import INTERLEAVING, MUTANTS, RACES, VALID_VARIANTS
 from fixtures.selfproof import prove
 
 
@@ -45,7 +45,7 @@ def test_mutant_is_caught_for_its_requirement_only(name, tmp_path):
         proof = prove(name, tmp_path, seed=SECOND_SEED)
         assert proof.ok, f"missed at two seeds.\n{first}\n\n{proof.explain()}"
     assert proof.ok, proof.explain()
-    if name in MACHINE_ONLY:  # found by the state machine: the report shows the failing sequence, shrunk
+    if name in INTERLEAVING:  # found by the state machine: the report shows the failing sequence, shrunk
         report = json.loads(Path(proof.report_path).read_text())
         entry = next(e for e in report["requirements"] if e["id"] == MUTANTS[name].requirement)
         steps = (entry.get("hypothesis") or {}).get("steps") or []
@@ -59,7 +59,7 @@ def test_valid_variant_passes(name, tmp_path):
     assert proof.ok, proof.explain()
 
 
-@pytest.mark.parametrize("name", sorted(MACHINE_ONLY))
+@pytest.mark.parametrize("name", sorted(INTERLEAVING))
 def test_interleaving_mutant_is_missed_by_the_scenarios(name, tmp_path):
     """An interleaving mutant passes with --hypothesis-examples 0: no deterministic scenario finds it (the
     state machine must; test_mutant_is_caught_for_its_requirement_only runs it with the default settings). Under
