@@ -62,3 +62,17 @@ def ddmin(items: Sequence[T], fails: Callable[[list[T]], bool], more: Callable[[
                 break
             n = min(2 * n, len(best))
     return best, tried
+
+
+def first_candidates(items: Sequence[T]) -> list[list[T]]:
+    """What a shrink replays before any search, until one fails again: the whole failing example, then its
+    last action alone, its last two, four, eight (each shorter than the whole). On a live target the whole may
+    not fail again from rest when it took long to reach the state its end needs (coverage-directed steps wait
+    for states), while its end does: a POST, a wait and a look at an old process beside the new one (an action
+    about a process that a dropped action produced then does nothing)."""
+    ends = []
+    k = 1
+    while k < len(items):
+        ends.append(list(items[-k:]))
+        k *= 2
+    return [list(items), *ends]

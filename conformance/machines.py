@@ -35,7 +35,6 @@ import os
 import random
 import statistics
 import sys
-from dataclasses import dataclass, field
 from typing import Any, Callable, Coroutine
 from urllib.parse import urlsplit
 
@@ -53,7 +52,7 @@ from .judge import judge_one
 from .model import State, in_flight
 from .observations import Expect, Kind, Log, ProcessRecord, Step
 from .outcomes import Outcome
-from .requirements import REGISTRY
+from .requirements import REGISTRY, Finding
 from .runner import RunConfig
 from .session import Session
 from .machine_coverage import (
@@ -61,7 +60,7 @@ from .machine_coverage import (
     LATE, LONG_ENDED, MALFORMED, POST, PROCESS_STATES, READY, RESOURCE_KINDS, Coverage, end_estimate, possible_pairs,
     resource_product_uri,
 )
-from .machine_shrink import Action, Ref, ddmin
+from .machine_shrink import Action, Ref, ddmin, first_candidates
 
 _DEBUG = bool(os.environ.get("CONFORMANCE_MACHINE_DEBUG"))  # prints examples and violations to stderr
 NOTHING = None  # bundle entry for "no process came of it"
@@ -380,11 +379,13 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
         who = f" (process {step.process})" if step.process is not None else ""
         return f"#{ex.seq} {ex.method} {_path(ex.url)} -> {answer}{extra}{who}"
 
-    def window() -> tuple[Log, Log]:
-        """This example's steps with what came before about the processes they touch; and that context alone."""
+    def window(upto: int | None = None) -> tuple[Log, Log]:
+        """This example's steps with what came before about the processes they touch (before step ``upto`` of
+        the log only, if given); and that context alone."""
         mine = current.steps() if current else []
         touched = {s.process for s in mine if s.process is not None}
-        before = [s for s in log.steps[:current.first_step] if s.process in touched] if current else []
+        end = current.first_step if upto is None else upto
+        before = [s for s in log.steps[:end] if s.process in touched] if current else []
         processes = {pid: log.processes[pid] for pid in touched if pid in log.processes}
         whole = Log(log.profile, log.pattern, expected=log.expected)
         whole.steps, whole.processes = before + mine, processes
@@ -395,6 +396,14 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
         return whole, context
 
     current: ExampleLog | None = None
+
+    def _new_failure(req, whole: Log, context: Log) -> Finding | None:
+        """The finding of ``req`` if the example's steps (``whole``, with their ``context``) fail it where the
+        context alone does not, and the whole run's log fails it too (it may hold what excuses the window)."""
+        finding = judge_one(req, whole)
+        if finding.outcome is not Outcome.FAIL or judge_one(req, context).outcome is Outcome.FAIL:
+            return None
+        return finding if judge_one(req, log).outcome is Outcome.FAIL else None
 
     def recorded(fn):
         """A rule whose top-level calls (not those other rules make) are recorded as replayable actions."""
@@ -926,16 +935,18 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
         def model_holds(self) -> None:
             if current is None or not current.steps() or not time_left():
                 return
-            whole, context = window()
+            seen = window()
             for req_id in LIVE_CHECKS:
                 req = REGISTRY[req_id]
                 if log.pattern not in req.patterns or req.not_applicable(profile):
                     continue
-                finding = judge_one(req, whole)
-                if finding.outcome is not Outcome.FAIL or judge_one(req, context).outcome is Outcome.FAIL:
+                finding = _new_failure(req, *seen)
+                if finding is None and clock["replaying"] and req_id == found.get("req_id"):
+                    # a replay of the failing example, about a process whose looks in that example already show
+                    # the failure (its context fails by itself): judged against what came before that example
+                    finding = _new_failure(req, *window(found["first_step"]))
+                if finding is None:
                     continue
-                if judge_one(req, log).outcome is not Outcome.FAIL:
-                    continue  # what the whole run shows excuses it (the window lacks the context that does)
                 trace = [*current.wire(list(finding.evidence)), f"-> {req_id}: {finding.message}"]
                 if _DEBUG:
                     print(f"  violation {req_id} after {len(current.steps())} steps", file=sys.stderr)
@@ -943,6 +954,7 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
                     failures.setdefault(req_id, [*trace, f"replay: {replay}"])
                     found["req_id"] = req_id
                     found["actions"] = list(current.actions)
+                    found["first_step"] = current.first_step
                 elif req_id not in failures:  # another requirement, broken while shrinking: the target's all the same
                     failures[req_id] = ["found while shrinking another failing example", *trace, f"replay: {replay}"]
                 # raised at the end of the example, not here: the example goes on drawing its steps (they do
@@ -977,7 +989,8 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
         clock["replaying"], clock["done"] = True, None
         try:
             machine = LifecycleMachine()
-            current.start = "start: a target at rest (replayed: nothing of the suite in flight)"
+            current.start = ("start: a target at rest (replayed: nothing of the suite in flight)" if single else
+                             f"{current.start} (replayed after the exploration)")
             produced: dict[int, Any] = {0: machine.carry_over()}
             for index, action in actions:
                 if clock["violation"] is not None or not time_left():
@@ -1016,12 +1029,13 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
 
         original = len(steps)
         clock["end"] = deadline  # the replays have time of their own
-        if not more() or not fails(steps):
+        start = next((first for first in first_candidates(steps) if more() and fails(first)), None)
+        if start is None:
             failures[req_id] = [f"not reproduced when replayed from a target at rest ({replays} replay(s)): shown as "
                                 "it happened, a failure of the target all the same", *failures[req_id]]
             return
         # every candidate that failed became the shortest so far, so the last trace kept is the shortest's
-        best, _tried = ddmin(steps, fails, more)
+        best, _tried = ddmin(start, fails, more)
         failures[req_id] = [f"shrunk from {original} rules to {len(best)}: the sequence below, replayed from a target "
                             f"at rest, fails the same way ({replays} replays)", *shortest["trace"], f"replay: {replay}"]
 

@@ -2,7 +2,7 @@
 stands for a replay."""
 from __future__ import annotations
 
-from conformance.machine_shrink import Action, Ref, ddmin
+from conformance.machine_shrink import Action, Ref, ddmin, first_candidates
 
 
 def test_finds_the_two_actions_that_matter() -> None:
@@ -35,3 +35,10 @@ def test_actions_read_as_rules() -> None:
     assert Action("head_monitor", {"p": Ref(2)}).text() == "head_monitor(p=process of step 3)"
     assert Action("cover", {"at": 0.65}, ("head-monitor", "running, second half")).text() == \
         "cover(at=0.65) -> ('head-monitor', 'running, second half')"
+
+
+def test_first_the_whole_then_its_end() -> None:
+    assert first_candidates([1, 2, 3, 4, 5, 6]) == [[1, 2, 3, 4, 5, 6], [6], [5, 6], [3, 4, 5, 6]]
+    assert first_candidates([1, 2, 3, 4]) == [[1, 2, 3, 4], [4], [3, 4]]
+    assert first_candidates([1, 2]) == [[1, 2], [2]]
+    assert first_candidates([1]) == [[1]]
