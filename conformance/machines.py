@@ -1006,6 +1006,9 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
         finally:
             clock["replaying"], clock["violation"] = False, None
 
+    #: where a replay starts (the multi pattern's replays do not wait for the suite's processes to end)
+    AFTER = "from a target at rest" if single else "after the exploration"
+
     def shrink(deadline: float) -> None:
         """Shrink the exploration's failing example to a shorter action sequence that still fails the same
         requirement when replayed from a target at rest; the report shows the shortest found."""
@@ -1031,13 +1034,13 @@ def make_machine(session: Session, loop: asyncio.AbstractEventLoop, budget_end: 
         clock["end"] = deadline  # the replays have time of their own
         start = next((first for first in first_candidates(steps) if more() and fails(first)), None)
         if start is None:
-            failures[req_id] = [f"not reproduced when replayed from a target at rest ({replays} replay(s)): shown as "
-                                "it happened, a failure of the target all the same", *failures[req_id]]
+            failures[req_id] = [f"not reproduced when replayed {AFTER} ({replays} replay(s)): shown as it happened, a "
+                                "failure of the target all the same", *failures[req_id]]
             return
         # every candidate that failed became the shortest so far, so the last trace kept is the shortest's
         best, _tried = ddmin(start, fails, more)
-        failures[req_id] = [f"shrunk from {original} rules to {len(best)}: the sequence below, replayed from a target "
-                            f"at rest, fails the same way ({replays} replays)", *shortest["trace"], f"replay: {replay}"]
+        failures[req_id] = [f"shrunk from {original} rules to {len(best)}: the sequence below, replayed {AFTER}, "
+                            f"fails the same way ({replays} replays)", *shortest["trace"], f"replay: {replay}"]
 
     LifecycleMachine.shrink = staticmethod(shrink)
     LifecycleMachine.clock = clock
